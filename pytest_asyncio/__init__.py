@@ -1,0 +1,33 @@
+"""pytest-asyncio: test asyncio code with pytest."""
+
+from pytest_asyncio.fixtures.base import Fixture
+from pytest_asyncio.fixtures.declare import fixture
+from pytest_asyncio.fixtures.loop import LoopFixture
+from pytest_asyncio.fixtures.ports import (
+    PortFactory,
+    PortFactoryFixture,
+    PortFixture,
+    UdpPortFactoryFixture,
+    UdpPortFixture,
+)
+from pytest_asyncio.fixtures.process_pool import ProcessPoolLoopFixture
+from pytest_asyncio.markers.async_marker import AsyncMarker, ProcessPoolMarker
+from pytest_asyncio.plugin import is_async_test
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AsyncMarker",
+    "Fixture",
+    "LoopFixture",
+    "PortFactory",
+    "PortFactoryFixture",
+    "PortFixture",
+    "ProcessPoolLoopFixture",
+    "ProcessPoolMarker",
+    "UdpPortFactoryFixture",
+    "UdpPortFixture",
+    "__version__",
+    "fixture",
+    "is_async_test",
+]

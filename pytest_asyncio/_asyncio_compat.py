@@ -1,0 +1,70 @@
+"""The only module that touches asyncio APIs deprecated in Python 3.12 to 3.14.
+
+The plugin has to know and restore "the current event loop" of the main
+thread without creating one as a side effect. The public way to read it,
+``asyncio.get_event_loop()``, warns or raises or silently creates a loop
+depending on the Python version, so we read the policy's thread-local slot
+directly. Checked on CPython 3.10 to 3.14 (``BaseDefaultEventLoopPolicy``
+keeps ``_local._loop`` and ``_local._set_called``; uvloop's policy inherits
+it). A test under ``tests/`` fails if another module names these APIs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+
+def _policy() -> Any:
+    if sys.version_info >= (3, 14):
+        return asyncio.events._get_event_loop_policy()  # type: ignore[attr-defined]
+    return asyncio.get_event_loop_policy()
+
+
+@dataclass(frozen=True)
+class CurrentLoop:
+    """A snapshot of the main thread's "current loop" slot, to put back later."""
+
+    loop: asyncio.AbstractEventLoop | None
+    set_called: bool
+
+
+def snapshot_current_loop() -> CurrentLoop:
+    """Read the current loop slot without creating a loop or warning."""
+    local = getattr(_policy(), "_local", None)
+    return CurrentLoop(
+        loop=getattr(local, "_loop", None),
+        set_called=bool(getattr(local, "_set_called", False)),
+    )
+
+
+def set_current_loop(loop: asyncio.AbstractEventLoop | None) -> None:
+    """Make ``loop`` the current loop (``set_event_loop`` is not deprecated)."""
+    asyncio.set_event_loop(loop)
+
+
+def restore_current_loop(saved: CurrentLoop) -> None:
+    """Put the current loop slot back exactly as :func:`snapshot_current_loop` saw it."""
+    asyncio.set_event_loop(saved.loop)
+    local = getattr(_policy(), "_local", None)
+    if local is not None and hasattr(local, "_set_called"):
+        local._set_called = saved.set_called
+
+
+def user_policy_new_loop(policy: Any) -> asyncio.AbstractEventLoop:
+    """Make a loop from a policy that the user's ``event_loop_policy`` fixture gave."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        loop = policy.new_event_loop()
+    assert isinstance(loop, asyncio.AbstractEventLoop)
+    return loop
+
+
+def default_policy() -> Any:
+    """The policy in force, for the default ``event_loop_policy`` fixture."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return _policy()

@@ -1,0 +1,30 @@
+"""Every use of pytest internals, in one place.
+
+pytest offers no public way to do these few things. Each was checked on
+pytest 8.2, 8.3, 8.4, 9.0 and 9.2.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+
+
+def test_argnames(item: pytest.Function) -> tuple[str, ...]:
+    """The names the test function itself takes (not its fixtures' closure).
+
+    ``Function._fixtureinfo.argnames``: pytest 8.2 to 9.2. pytest's own
+    ``pytest_pyfunc_call`` uses the same attribute.
+    """
+    return tuple(item._fixtureinfo.argnames)
+
+
+def visible_fixturedefs(node: pytest.Item | pytest.Collector, name: str) -> Sequence[Any]:
+    """The fixture definitions of ``name`` visible from ``node``, closest last.
+
+    ``Session._fixturemanager.getfixturedefs(name, node)``: pytest 8.1 to 9.2.
+    """
+    manager = node.session._fixturemanager
+    return manager.getfixturedefs(name, node) or ()

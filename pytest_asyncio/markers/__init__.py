@@ -1,0 +1,1 @@
+"""The marker classes; import them from :mod:`pytest_asyncio`."""

@@ -1,0 +1,152 @@
+"""The ``asyncio`` marker: how a marked coroutine test is prepared and run."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import pytest
+
+from pytest_asyncio import _compat, _messages
+from pytest_asyncio._runner import TestTimeout, run_coroutine
+from pytest_asyncio._settings import Settings, parse_scope, parse_timeout
+from pytest_asyncio.fixtures.loop import LoopFixture
+from pytest_asyncio.fixtures.process_pool import ProcessPoolLoopFixture
+from pytest_asyncio.fixtures.scoped_loops import loop_fixture_name
+
+_ACCEPTED = frozenset({"loop_scope", "scope", "timeout"})
+
+
+@dataclass(frozen=True)
+class AsyncTest:
+    """What the plugin decided at collection time about one async test."""
+
+    marker: AsyncMarker
+    loop_fixture: str
+    timeout: float | None
+    error: str | None = None
+
+
+class AsyncMarker:
+    """Runs a marked ``async def`` test as a task on the loop of :attr:`loop_fixture`.
+
+    Subclass it to add a marker bound to another loop fixture; the plugin
+    registers :class:`AsyncMarker` and :class:`ProcessPoolMarker`.
+    """
+
+    #: The marker name, as in ``@pytest.mark.asyncio``.
+    name: ClassVar[str] = "asyncio"
+    #: The loop fixture the marker runs tests on (for the function loop scope).
+    loop_fixture: ClassVar[str] = LoopFixture.name
+    #: One line for ``pytest --markers``.
+    description: ClassVar[str] = "run an async def test as a task on the event_loop fixture's loop"
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    @classmethod
+    def register(cls, config: pytest.Config) -> None:
+        """Declare the marker so ``--strict-markers`` accepts it."""
+        config.addinivalue_line(
+            "markers", f"{cls.name}(loop_scope=None, timeout=None): {cls.description}"
+        )
+
+    def prepare(self, item: pytest.Function, mark: pytest.Mark | None) -> AsyncTest:
+        """Read the marker's arguments and make sure the item requests its loop.
+
+        Called once per item at collection time; ``mark`` is ``None`` when
+        the test runs unmarked (auto mode). A bad argument does not stop
+        collection: the test errors at setup with the message.
+        """
+        error = self._check_arguments(item, mark)
+        kwargs = mark.kwargs if mark is not None and error is None else {}
+        loop_scope: str | None = None
+        timeout = self.settings.timeout
+        try:
+            loop_scope = parse_scope(
+                f"{item.nodeid}: loop_scope",
+                kwargs.get("loop_scope", kwargs.get("scope")),
+            )
+            if "timeout" in kwargs:
+                timeout = parse_timeout(f"{item.nodeid}: timeout", kwargs["timeout"])
+        except pytest.UsageError as exc:
+            error = str(exc)
+        loop_scope = loop_scope or self.settings.default_test_loop_scope
+        loop = loop_fixture_name(self.loop_fixture, loop_scope)
+        if loop not in item.fixturenames:
+            item.fixturenames.insert(0, loop)
+        return AsyncTest(marker=self, loop_fixture=loop, timeout=timeout, error=error)
+
+    def _check_arguments(self, item: pytest.Function, mark: pytest.Mark | None) -> str | None:
+        if mark is None:
+            return None
+        if mark.args:
+            return _messages.positional_marker_argument(item.nodeid, self.name, mark.args)
+        unknown = sorted(set(mark.kwargs) - _ACCEPTED)
+        if unknown:
+            return _messages.unknown_marker_argument(item.nodeid, self.name, unknown)
+        return None
+
+    def run(self, item: pytest.Function, test: AsyncTest) -> None:
+        """Run the test coroutine to completion on its loop.
+
+        Called from ``pytest_pyfunc_call`` with the item's fixtures set up.
+        """
+        loop: asyncio.AbstractEventLoop = item.funcargs[test.loop_fixture]  # type: ignore[assignment]
+        kwargs = {name: item.funcargs[name] for name in _compat.test_argnames(item)}
+        function = item.obj
+        run = functools.partial(self._run_coroutine, loop, item, test)
+        hypothesis = getattr(function, "hypothesis", None)
+        if hypothesis is not None and hasattr(hypothesis, "inner_test"):
+            _run_hypothesis(function, hypothesis, run, kwargs)
+        else:
+            run(function(**kwargs))
+
+    def _run_coroutine(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        item: pytest.Function,
+        test: AsyncTest,
+        coro: Coroutine[Any, Any, object],
+    ) -> None:
+        try:
+            run_coroutine(loop, coro, timeout=test.timeout, description=item.nodeid)
+        except TestTimeout as timeout:
+            report = str(timeout)
+        else:
+            return
+        pytest.fail(report, pytrace=False)
+
+
+def _run_hypothesis(
+    function: Callable[..., Any],
+    hypothesis: Any,
+    run: Callable[[Coroutine[Any, Any, object]], None],
+    kwargs: dict[str, object],
+) -> None:
+    """Let Hypothesis call a sync stand-in that runs each example on our loop."""
+    inner = hypothesis.inner_test
+
+    @functools.wraps(inner)
+    def each_example(*args: object, **example_kwargs: object) -> None:
+        run(inner(*args, **example_kwargs))
+
+    hypothesis.inner_test = each_example
+    try:
+        function(**kwargs)
+    finally:
+        hypothesis.inner_test = inner
+
+
+class ProcessPoolMarker(AsyncMarker):
+    """``asyncio_process_pool``: like ``asyncio``, on ``event_loop_process_pool``."""
+
+    name: ClassVar[str] = "asyncio_process_pool"
+    loop_fixture: ClassVar[str] = ProcessPoolLoopFixture.name
+    description: ClassVar[str] = (
+        "run an async def test on the event_loop_process_pool fixture's loop, "
+        "whose default executor is a process pool"
+    )
