@@ -28,3 +28,13 @@ def visible_fixturedefs(node: pytest.Item | pytest.Collector, name: str) -> Sequ
     """
     manager = node.session._fixturemanager
     return manager.getfixturedefs(name, node) or ()
+
+
+def requesting_item(request: pytest.FixtureRequest) -> pytest.Item:
+    """The test on whose behalf ``request`` sets a fixture up.
+
+    ``FixtureRequest._pyfuncitem``: pytest 8.2 to 9.2. pytest resolves a
+    fixture's arguments from this item, whatever the fixture's scope.
+    """
+    item: pytest.Item = request._pyfuncitem
+    return item

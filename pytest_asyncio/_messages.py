@@ -119,6 +119,10 @@ def test_timed_out(what: str, timeout: float, where: str, others: list[str]) -> 
     if others:
         lines.append("Other tasks still pending on the loop:")
         lines.extend(f"  {task}" for task in others)
+    lines.append(
+        "Raise the limit with @pytest.mark.asyncio(timeout=SECONDS), --asyncio-timeout "
+        "or the ini option asyncio_timeout (0 means no limit)."
+    )
     return "\n".join(lines)
 
 
@@ -126,4 +130,112 @@ def loop_scope_needs_loop_fixture(test: str, scope: str) -> str:
     return (
         f"{test}: no event loop of scope {scope!r} is available here. "
         "This is a bug in pytest-asyncio; please report it."
+    )
+
+
+def loop_stopped(what: str) -> str:
+    return (
+        f"The event loop stopped before {what} finished: something called "
+        "loop.stop() on it (the test, a fixture, or code they call), so the "
+        f"plugin cancelled {what}. The plugin starts and stops its loops "
+        "itself; remove the loop.stop() call."
+    )
+
+
+def task_cancelled(what: str) -> str:
+    return (
+        f"{what} ended with asyncio.CancelledError, though the plugin did not "
+        "cancel it (see the traceback above for where it came from). Catch "
+        "the cancellation, or let the task you awaited finish."
+    )
+
+
+def loop_closed_early(what: str) -> str:
+    return (
+        f"{what} cannot run: its event loop is already closed. Something closed "
+        "it (loop.close() in the test, a fixture, or code they call) while it "
+        "was still in use. Leave closing to the loop fixture, which closes the "
+        "loop after every test and fixture using it has finished."
+    )
+
+
+def loop_already_running(what: str) -> str:
+    return (
+        f"{what} cannot run: its event loop is already running, and a loop "
+        "cannot be run from inside itself. Do not request async fixtures "
+        "with request.getfixturevalue() from async code; request them as "
+        "arguments instead."
+    )
+
+
+def loop_closed_by_user(fixture: str) -> str:
+    return (
+        f"The event loop of the fixture {fixture!r} was closed before the "
+        "fixture's teardown: something called loop.close() on it (the test, "
+        "a fixture, or code they call). Tasks, async generators and the "
+        "executor of that loop were not cleaned up. Leave closing to the "
+        f"fixture {fixture!r}."
+    )
+
+
+# -- diagnostics: leaked tasks, swallowed loop exceptions, mixed loops -------
+
+
+def loop_owner(fixture: str, scope: str, node: str) -> str:
+    """How a leak report names a loop: by its test for function scope."""
+    if scope == "function":
+        return f"the event loop {fixture!r} of test {node}"
+    where = f" of {node}" if node else ""
+    return f"the {scope}-scoped event loop {fixture!r}{where}"
+
+
+def leaked_tasks(owner: str, tasks: list[str], cancelled: bool) -> str:
+    count = f"{len(tasks)} task{'s' if len(tasks) != 1 else ''}"
+    action = (
+        f"pytest-asyncio cancelled {'them' if len(tasks) != 1 else 'it'} before closing the loop"
+        if cancelled
+        else "the loop was already closed, so they never ran to their end"
+    )
+    lines = [f"{count} still pending when {owner} was closed; {action}:"]
+    lines.extend(f"  {task}" for task in tasks)
+    lines.append(
+        "Await or cancel every task a test starts before it ends "
+        "(for a background task, in the teardown of the fixture that starts it)."
+    )
+    return "\n".join(lines)
+
+
+def loop_exception(phase: str, test: str, reports: list[str]) -> str:
+    count = "An exception" if len(reports) == 1 else f"{len(reports)} exceptions"
+    header = (
+        f"{count} reached the event loop's exception handler during {phase} of "
+        f"{test}; asyncio would only have logged {'it' if len(reports) == 1 else 'them'}:"
+    )
+    return "\n\n".join([header, *reports])
+
+
+def mixed_loops_title() -> str:
+    return "asyncio: fixtures bound to another event loop"
+
+
+def fixture_on_other_loop(fixture: str, kind: str, its_loop: str, test_loop: str) -> str:
+    return (
+        f"fixture {fixture!r} ({kind}) is bound to {its_loop}, "
+        f"but the test runs on {test_loop}"
+    )
+
+
+def fixture_loop(fixture: str, kind: str, its_loop: str) -> str:
+    return f"fixture {fixture!r} ({kind}) is bound to {its_loop}"
+
+
+def fixture_is_other_loop(fixture: str, its_loop: str, test_loop: str) -> str:
+    return f"fixture {fixture!r} is another event loop, {its_loop}, than the test's, {test_loop}"
+
+
+def mixed_loops_hint() -> str:
+    return (
+        "An object made on one loop cannot be awaited on another. Run the fixture "
+        "and the test on the same loop: give them the same loop_scope "
+        "(@pytest_asyncio.fixture(loop_scope=...), @pytest.mark.asyncio(loop_scope=...))."
     )

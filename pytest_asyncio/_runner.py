@@ -17,21 +17,37 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import linecache
 import sys
 from collections.abc import Coroutine
-from types import FrameType
 from typing import Any, TypeVar
 
 from pytest_asyncio import _messages
+from pytest_asyncio.diagnostics import tasks
 
 T = TypeVar("T")
 
 
-class TestTimeout(Exception):
+class RunFailed(Exception):
+    """The plugin could not run a coroutine to its end; the message says why.
+
+    Callers report it with ``pytest.fail(str(exc), pytrace=False)``: the
+    traceback would only show the plugin's own frames.
+    """
+
+
+class TestTimeout(RunFailed):
     """Raised when a coroutine run by the plugin exceeds its timeout."""
 
     __test__ = False  # not a test class, despite the name
+
+
+class TaskCancelled(Exception):
+    """A coroutine ended with ``CancelledError`` though the plugin did not cancel it.
+
+    ``CancelledError`` is a ``BaseException``: raised from a fixture's
+    teardown it would skip pytest's remaining teardown (the loop would stay
+    open and cached). Re-raised as an ``Exception``, chained to the original.
+    """
 
 
 def run_coroutine(
@@ -50,20 +66,47 @@ def run_coroutine(
         :class:`TestTimeout` raised; ``None`` or ``0`` for no limit.
     :param description: how messages name what ran (e.g. the test id).
     """
+    __tracebackhide__ = True  # pytest: show the user's frames, not this bridge
+    _check_usable(loop, coro, description)
     task = _start_task(loop, coro, context)
     expiry = _Expiry(task, description, timeout) if timeout else None
     try:
         loop.run_until_complete(task)
-    except BaseException:
+    except BaseException as exc:
+        # run_until_complete raises RuntimeError, leaving the task pending,
+        # when something called loop.stop() before the task finished.
+        stopped = isinstance(exc, RuntimeError) and not task.done()
         if not task.done():
             _cancel_and_wait(loop, task)
         if expiry is not None and expiry.report is not None:
             raise TestTimeout(expiry.report) from None
+        if stopped:
+            raise RunFailed(_messages.loop_stopped(description)) from None
+        if isinstance(exc, asyncio.CancelledError) and task.cancelled():
+            raise TaskCancelled(_messages.task_cancelled(description)) from exc
         raise
     finally:
         if expiry is not None:
             expiry.disarm()
+    if expiry is not None and expiry.report is not None:  # it swallowed the cancellation
+        raise TestTimeout(expiry.report)
     return task.result()
+
+
+def _check_usable(
+    loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, Any], description: str
+) -> None:
+    """Refuse a closed or already running loop before a task exists.
+
+    Closing ``coro`` here keeps it from warning "never awaited" later, at a
+    garbage collection far from the cause.
+    """
+    if loop.is_closed():
+        coro.close()
+        raise RunFailed(_messages.loop_closed_early(description))
+    if loop.is_running():
+        coro.close()
+        raise RunFailed(_messages.loop_already_running(description))
 
 
 def _start_task(
@@ -111,52 +154,9 @@ class _Expiry:
         if self.task.done():
             return
         self.report = _messages.test_timed_out(
-            self.description, self.timeout, _where(self.task), _other_tasks(self.task)
+            self.description, self.timeout, tasks.where(self.task), tasks.others(self.task)
         )
         self.task.cancel()
 
     def disarm(self) -> None:
         self.handle.cancel()
-
-
-def _where(task: asyncio.Task[Any]) -> str:
-    """Follow the task's chain of awaits down to where it is suspended."""
-    lines = []
-    awaited: Any = task.get_coro()
-    while awaited is not None:
-        frame = _frame_of(awaited)
-        if frame is not None:
-            code = frame.f_code
-            source = linecache.getline(code.co_filename, frame.f_lineno).strip()
-            lines.append(f"  {code.co_filename}:{frame.f_lineno} in {code.co_name}")
-            if source:
-                lines.append(f"    {source}")
-        awaited = _awaited_by(awaited)
-    return "\n".join(lines)
-
-
-def _frame_of(awaitable: Any) -> FrameType | None:
-    for attribute in ("cr_frame", "ag_frame", "gi_frame"):
-        frame = getattr(awaitable, attribute, None)
-        if frame is not None:
-            return frame  # type: ignore[no-any-return]
-    return None
-
-
-def _awaited_by(awaitable: Any) -> Any:
-    for attribute in ("cr_await", "ag_await", "gi_yieldfrom"):
-        inner = getattr(awaitable, attribute, None)
-        if inner is not None:
-            return inner
-    return None
-
-
-def _other_tasks(task: asyncio.Task[Any]) -> list[str]:
-    others = asyncio.all_tasks(task.get_loop()) - {task}
-    return sorted(_describe_task(other) for other in others if not other.done())
-
-
-def _describe_task(task: asyncio.Task[Any]) -> str:
-    coro = task.get_coro()
-    name = getattr(coro, "__qualname__", repr(coro))
-    return f"{task.get_name()} running {name}"

@@ -71,8 +71,7 @@ class Settings:
         return cls(
             mode=parse_mode(getattr(option, "asyncio_mode", None) or config.getini("asyncio_mode")),
             debug=bool(cli_debug) or bool(config.getini("asyncio_debug")),
-            timeout=parse_timeout("--asyncio-timeout", getattr(option, "asyncio_timeout", None))
-            or parse_timeout("asyncio_timeout", config.getini("asyncio_timeout")),
+            timeout=_timeout(config),
             default_fixture_loop_scope=parse_scope(
                 "asyncio_default_fixture_loop_scope",
                 config.getini("asyncio_default_fixture_loop_scope"),
@@ -82,6 +81,14 @@ class Settings:
                 config.getini("asyncio_default_test_loop_scope"),
             ),
         )
+
+
+def _timeout(config: pytest.Config) -> float | None:
+    """The command line beats the ini file, even with 0 (no limit)."""
+    given = getattr(config.option, "asyncio_timeout", None)
+    if given is not None:
+        return parse_timeout("--asyncio-timeout", given)
+    return parse_timeout("asyncio_timeout", config.getini("asyncio_timeout"))
 
 
 def parse_mode(value: object) -> Mode:

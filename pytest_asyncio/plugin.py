@@ -17,6 +17,7 @@ import pytest
 
 from pytest_asyncio import _asyncio_compat, _messages
 from pytest_asyncio._settings import Settings, add_options
+from pytest_asyncio.diagnostics.hooks import DiagnosticsPlugin
 from pytest_asyncio.fixtures.async_fixtures import AsyncFixtureAdapter, Kind, kind_of
 from pytest_asyncio.fixtures.declare import declared
 from pytest_asyncio.fixtures.loop import LoopFixture, close_loop
@@ -65,6 +66,7 @@ def pytest_configure(config: pytest.Config) -> None:
     for marker in plugin.marker_classes:
         marker.register(config)
     config.pluginmanager.register(plugin, AsyncioPlugin.plugin_name)
+    config.pluginmanager.register(plugin.diagnostics, DiagnosticsPlugin.plugin_name)
     config.pluginmanager.register(_scoped_loops_holder(), "asyncio-scoped-loops")
 
 
@@ -91,6 +93,7 @@ class AsyncioPlugin:
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
+        self.diagnostics = DiagnosticsPlugin(self.loop_of_test)
         self._settings: Settings | None = None
         self._kinds: dict[Callable[..., Any], Kind] = {}
         self._made_loops: dict[object, asyncio.AbstractEventLoop] = {}
@@ -137,9 +140,10 @@ class AsyncioPlugin:
         item.stash[ASYNC_TEST] = marker.prepare(item, mark)
 
     def _marker_of(self, item: pytest.Function) -> tuple[AsyncMarker, pytest.Mark | None]:
-        for name, marker in self._markers.items():
-            mark = item.get_closest_marker(name)
-            if mark is not None:
+        """The closest of our marks wins: a test's own mark beats its module's."""
+        for mark in item.iter_markers():
+            marker = self._markers.get(mark.name)
+            if marker is not None:
                 return marker, mark
         return self._markers[AsyncMarker.name], None
 
@@ -199,7 +203,7 @@ class AsyncioPlugin:
             kind = self._kinds[function] = kind_of(function)
         if kind is Kind.SYNC or not self._runs_fixture(fixturedef):
             if fixturedef.argname in self._loop_names:
-                return self._check_loop(fixturedef, (yield))
+                return self._check_loop(fixturedef, request, (yield))
             self._make_loop_current_for(fixturedef, request)
             return (yield)
         test = self._test
@@ -209,6 +213,7 @@ class AsyncioPlugin:
             kind,
             test_loop=test.loop_fixture if test is not None else None,
             timeout=test.timeout if test is not None else self.settings.timeout,
+            test_id=self._item.nodeid if self._item is not None else None,
         )
         try:
             return (yield)
@@ -229,7 +234,9 @@ class AsyncioPlugin:
         if test is not None and test.loop_fixture in fixturedef.argnames:
             _asyncio_compat.set_current_loop(request.getfixturevalue(test.loop_fixture))
 
-    def _check_loop(self, fixturedef: Any, value: object) -> asyncio.AbstractEventLoop:
+    def _check_loop(
+        self, fixturedef: Any, request: pytest.FixtureRequest, value: object
+    ) -> asyncio.AbstractEventLoop:
         name = fixturedef.argname
         if not isinstance(value, asyncio.AbstractEventLoop):
             pytest.fail(_messages.not_a_loop(name, value), pytrace=False)
@@ -238,10 +245,17 @@ class AsyncioPlugin:
         if self.settings.debug:
             value.set_debug(True)
         self._made_loops[fixturedef] = value
+        self.diagnostics.watch_loop(value, fixturedef, request)
         test = self._test
         if test is not None and test.loop_fixture == name:
             _asyncio_compat.set_current_loop(value)
         return value
+
+    def loop_of_test(self, item: pytest.Item) -> asyncio.AbstractEventLoop | None:
+        """The loop the plugin runs ``item`` on; ``None`` if it is not an async test."""
+        test = item.stash.get(ASYNC_TEST, None)
+        loop = getattr(item, "funcargs", {}).get(test.loop_fixture) if test is not None else None
+        return loop if isinstance(loop, asyncio.AbstractEventLoop) else None
 
     def pytest_fixture_post_finalizer(self, fixturedef: Any) -> None:
         """Close a loop the user's fixture left open, so nothing leaks."""

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 import pytest
 
 from pytest_asyncio import _compat, _messages
-from pytest_asyncio._runner import TestTimeout, run_coroutine
+from pytest_asyncio._runner import RunFailed, run_coroutine
 from pytest_asyncio._settings import Settings, parse_scope, parse_timeout
 from pytest_asyncio.fixtures.loop import LoopFixture
 from pytest_asyncio.fixtures.process_pool import ProcessPoolLoopFixture
@@ -114,8 +114,8 @@ class AsyncMarker:
     ) -> None:
         try:
             run_coroutine(loop, coro, timeout=test.timeout, description=item.nodeid)
-        except TestTimeout as timeout:
-            report = str(timeout)
+        except RunFailed as failure:
+            report = str(failure)
         else:
             return
         pytest.fail(report, pytrace=False)

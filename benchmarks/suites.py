@@ -1,0 +1,154 @@
+"""Write the benchmark suites to disk: each workload as async tests and as sync twins.
+
+The async and sync forms of a workload have the same number of tests, the
+same fixtures and the same (trivial) bodies, so the difference between their
+run times is what the plugin costs per async test. Only the public API of
+pytest-asyncio 1.x is used (``@pytest.mark.asyncio``, ``@pytest_asyncio.fixture``),
+so the same files measure the original plugin and this one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+#: Tests per generated module: large modules, as in real suites, but not one giant file.
+MODULE_SIZE = 500
+
+_INI = "[pytest]\nasyncio_default_fixture_loop_scope = function\n"
+_AUTO_INI = _INI + "asyncio_mode = auto\n"
+
+_FIXTURES = {
+    "async": """
+@pytest_asyncio.fixture
+async def first():
+    return 1
+
+
+@pytest_asyncio.fixture
+async def second():
+    return 2
+
+
+@pytest_asyncio.fixture
+async def third():
+    yield 3
+""",
+    "sync": """
+@pytest.fixture
+def first():
+    return 1
+
+
+@pytest.fixture
+def second():
+    return 2
+
+
+@pytest.fixture
+def third():
+    yield 3
+""",
+}
+
+_TESTS = {
+    ("a", "async"): "@pytest.mark.asyncio\nasync def test_{i}():\n    pass\n",
+    ("a", "sync"): "def test_{i}():\n    pass\n",
+    ("b", "async"): (
+        "@pytest.mark.asyncio\nasync def test_{i}(first, second, third):\n"
+        "    assert first + second + third == 6\n"
+    ),
+    ("b", "sync"): "def test_{i}(first, second, third):\n    assert first + second + third == 6\n",
+    ("c", "async"): '@pytest.mark.asyncio(loop_scope="module")\nasync def test_{i}():\n    pass\n',
+    ("c", "sync"): "def test_{i}():\n    pass\n",
+}
+
+_AWAITS_HELPER = '''"""Workload d's body, timed from inside, run by pytest and by asyncio.run."""
+
+import asyncio
+import os
+import time
+
+AWAITS = {awaits}
+
+
+async def timed_body():
+    start = time.perf_counter()
+    for _ in range(AWAITS):
+        await asyncio.sleep(0)
+    elapsed = time.perf_counter() - start
+    with open(os.environ["BENCH_RESULT"], "w") as result:
+        result.write(repr(elapsed))
+'''
+
+_AWAITS_TEST = """import pytest
+
+from awaits_body import timed_body
+
+
+@pytest.mark.asyncio
+async def test_awaits():
+    await timed_body()
+"""
+
+_AWAITS_DIRECT = """import asyncio
+
+from awaits_body import timed_body
+
+asyncio.run(timed_body())
+"""
+
+
+def write_workload(root: Path, workload: str, flavour: str, count: int) -> Path:
+    """Write workload ``a``, ``b`` or ``c`` in its ``async`` or ``sync`` flavour.
+
+    :returns: the directory to run pytest in.
+    """
+    directory = _fresh_dir(root / f"{workload}-{flavour}", _INI)
+    header = "import pytest\nimport pytest_asyncio\n"
+    if workload == "b":
+        header += _FIXTURES[flavour]
+    template = _TESTS[(workload, flavour)]
+    _write_modules(directory, count, header, lambda i: template.format(i=i))
+    return directory
+
+
+def write_awaits(root: Path, awaits: int) -> Path:
+    """Write workload d: one test, and a script running the same body with ``asyncio.run``.
+
+    :returns: the directory holding ``test_awaits.py`` and ``direct.py``.
+    """
+    directory = _fresh_dir(root / "d", _INI)
+    (directory / "awaits_body.py").write_text(_AWAITS_HELPER.format(awaits=awaits))
+    (directory / "test_awaits.py").write_text(_AWAITS_TEST)
+    (directory / "direct.py").write_text(_AWAITS_DIRECT)
+    return directory
+
+
+def write_collection(root: Path, count: int) -> Path:
+    """Write ``count`` unmarked tests, alternately sync and async, for auto mode.
+
+    :returns: the directory to run ``pytest --collect-only`` in.
+    """
+    directory = _fresh_dir(root / "collect", _AUTO_INI)
+
+    def test(i: int) -> str:
+        prefix = "async " if i % 2 else ""
+        return f"{prefix}def test_{i}():\n    pass\n"
+
+    _write_modules(directory, count, "", test)
+    return directory
+
+
+def _fresh_dir(directory: Path, ini: str) -> Path:
+    directory.mkdir(parents=True)
+    (directory / "pytest.ini").write_text(ini)
+    return directory
+
+
+def _write_modules(directory: Path, count: int, header: str, test: Callable[[int], str]) -> None:
+    """Spread ``count`` tests over modules of at most :data:`MODULE_SIZE` tests."""
+    for first in range(0, count, MODULE_SIZE):
+        bodies = [test(i) for i in range(first, min(first + MODULE_SIZE, count))]
+        text = header + "\n\n" + "\n\n".join(bodies)
+        (directory / f"test_bench_{first // MODULE_SIZE:03d}.py").write_text(text)

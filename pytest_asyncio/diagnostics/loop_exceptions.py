@@ -1,0 +1,106 @@
+"""Report exceptions that asyncio hands to a loop's exception handler.
+
+asyncio cannot raise an exception from a ``call_soon`` callback or from a
+task nobody awaits into the test; it passes it to the loop's exception
+handler, whose default only logs it. The plugin installs a handler on every
+loop a loop fixture provides (once per loop, at setup, so a test pays
+nothing extra) that records such exceptions. The plugin turns the records
+into a :class:`~pytest_asyncio.LoopExceptionWarning` at the end of each test
+phase (setup, call, teardown), as pytest does for unraisable exceptions:
+warning from inside the handler would not work, since asyncio swallows
+whatever a handler raises.
+
+A loop whose exception handler the user already set keeps it: their
+handler decides what an exception means.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import traceback
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+from pytest_asyncio import _messages
+from pytest_asyncio.warnings import LoopExceptionWarning
+
+_CONTEXT_SHOWN_AS_IS = ("message", "exception", "source_traceback")
+
+
+@dataclass(frozen=True)
+class Record:
+    """One exception the handler received, formatted when it arrived."""
+
+    loop: asyncio.AbstractEventLoop
+    context: dict[str, Any]
+    exception: BaseException
+    #: asyncio's message and the context's other entries (handle, task...).
+    summary: str
+    trace: str
+
+    @classmethod
+    def of(
+        cls, loop: asyncio.AbstractEventLoop, context: dict[str, Any], exception: BaseException
+    ) -> Record:
+        """Format the context now: the objects in it may change or die later."""
+        lines = [str(context.get("message") or "Unhandled exception in event loop")]
+        lines.extend(
+            f"{key}: {value!r}" for key, value in context.items() if key not in _CONTEXT_SHOWN_AS_IS
+        )
+        trace = "".join(traceback.format_exception(exception)).rstrip()
+        return cls(loop, context, exception, "\n".join(lines), trace)
+
+
+class LoopExceptionCollector:
+    """The exception handler of the plugin's loops, and the queue it fills."""
+
+    def __init__(self) -> None:
+        self.records: list[Record] = []
+
+    def watch(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Become ``loop``'s exception handler, unless the user set one."""
+        if loop.get_exception_handler() is None:
+            loop.set_exception_handler(self.handle)
+
+    def handle(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        """The exception handler: record exceptions, log anything else as asyncio does."""
+        exception = context.get("exception")
+        if not isinstance(exception, BaseException):
+            loop.default_exception_handler(context)
+            return
+        self.records.append(Record.of(loop, context, exception))
+
+    def flush(self, phase: str, test: str) -> None:
+        """Warn about everything recorded since the last flush.
+
+        Under ``-W error`` the warning is raised with the original exception
+        as its cause, so pytest shows that traceback where it belongs.
+
+        :param phase: ``setup``, ``call`` or ``teardown``, for the message.
+        :param test: the test's node id.
+        """
+        __tracebackhide__ = True  # under -W error, show the user's traceback only
+        records, self.records = self.records, []
+        reports = [f"{record.summary}\n{record.trace}" for record in records]
+        text = _messages.loop_exception(phase, test, reports)
+        last = records[-1].exception.__traceback__
+        while last is not None and last.tb_next is not None:
+            last = last.tb_next
+        filename = last.tb_frame.f_code.co_filename if last is not None else __file__
+        lineno = last.tb_lineno if last is not None else 1
+        try:
+            warnings.warn_explicit(
+                LoopExceptionWarning(text), LoopExceptionWarning, filename, lineno
+            )
+        except LoopExceptionWarning as error:
+            if len(records) == 1:  # the cause shows the traceback
+                error.args = (_messages.loop_exception(phase, test, [records[0].summary]),)
+            error.__cause__ = records[-1].exception
+            raise
+
+    def log_leftovers(self) -> None:
+        """Hand what no test phase reported to asyncio's default handler (it logs)."""
+        records, self.records = self.records, []
+        for record in records:
+            record.loop.default_exception_handler(record.context)

@@ -1,0 +1,130 @@
+"""Describe a suspended task the way a user reads it: their own code first.
+
+A task's coroutine keeps a chain of awaits (``cr_await``) down to the
+innermost future it waits on. Timeout failures and leaked-task warnings
+walk that chain and show the user's frames, hiding asyncio's own (and this
+plugin's) frames, which only repeat how ``await`` works.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import linecache
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from types import CodeType, FrameType
+from typing import Any
+
+_ASYNCIO_DIR = str(Path(asyncio.__file__).parent) + os.sep
+_PLUGIN_DIR = str(Path(__file__).parent.parent) + os.sep
+
+
+def where(task: asyncio.Task[Any]) -> str:
+    """The task's await chain as indented ``file:line in function`` lines.
+
+    Frames of asyncio and of the plugin are left out; the first of them is
+    named in one closing line, so ``await asyncio.sleep(5)`` still shows as
+    waiting in asyncio's ``sleep``.
+
+    :returns: the lines joined by newlines; empty for a finished task.
+    """
+    lines: list[str] = []
+    for frame in _user_frames(task.get_coro()):
+        code = frame.f_code
+        if code.co_filename.startswith(_ASYNCIO_DIR):
+            lines.append(f"  (then inside asyncio's {code.co_name}())")
+            break
+        lines.append(f"  {short_path(code.co_filename)}:{frame.f_lineno} in {code.co_name}")
+        source = linecache.getline(code.co_filename, frame.f_lineno).strip()
+        if source:
+            lines.append(f"    {source}")
+    return "\n".join(lines)
+
+
+def describe(task: asyncio.Task[Any]) -> str:
+    """One line naming a task, its coroutine and where it is suspended."""
+    coro = task.get_coro()
+    while _is_plugin_wrapper(coro):
+        coro = _awaited_by(coro)
+    name = getattr(coro, "__qualname__", None) or repr(coro)
+    filename, lineno = location(task)
+    return f"{task.get_name()} running {name}() at {short_path(filename)}:{lineno}"
+
+
+def location(task: asyncio.Task[Any]) -> tuple[str, int]:
+    """Where the task is suspended in the user's code, as ``(filename, lineno)``.
+
+    Falls back to where its coroutine is defined, then to this module, so
+    that a warning about the task always has a place to point at.
+    """
+    coro = task.get_coro()
+    found = None
+    for frame in _user_frames(coro):
+        if frame.f_code.co_filename.startswith(_ASYNCIO_DIR):
+            break
+        found = (frame.f_code.co_filename, frame.f_lineno)
+    if found is not None:
+        return found
+    code = getattr(coro, "cr_code", None) or getattr(coro, "ag_code", None)
+    if isinstance(code, CodeType):
+        return code.co_filename, code.co_firstlineno
+    return __file__, 1
+
+
+def pending_tasks(loop: asyncio.AbstractEventLoop) -> list[asyncio.Task[Any]]:
+    """The unfinished tasks of ``loop``, in a stable order (by name)."""
+    return sorted(
+        (task for task in asyncio.all_tasks(loop) if not task.done()),
+        key=lambda task: task.get_name(),
+    )
+
+
+def others(task: asyncio.Task[Any]) -> list[str]:
+    """Describe every other unfinished task on ``task``'s loop."""
+    return [describe(other) for other in pending_tasks(task.get_loop()) if other is not task]
+
+
+def short_path(filename: str) -> str:
+    """``filename`` relative to the working directory when it lies below it."""
+    try:
+        relative = os.path.relpath(filename)
+    except ValueError:  # another drive on Windows
+        return filename
+    return filename if relative.startswith(os.pardir) else relative
+
+
+def _user_frames(awaitable: Any) -> Iterator[FrameType]:
+    """Each frame along the await chain, outermost first, minus the plugin's.
+
+    The plugin's own wrappers (e.g. the context write-back on Python 3.10)
+    are skipped; asyncio's frames are yielded for the caller to stop at.
+    """
+    while awaitable is not None:
+        frame = _frame_of(awaitable)
+        if frame is None:
+            return
+        if not frame.f_code.co_filename.startswith(_PLUGIN_DIR):
+            yield frame
+        awaitable = _awaited_by(awaitable)
+
+
+def _is_plugin_wrapper(coro: Any) -> bool:
+    code = getattr(coro, "cr_code", None)
+    return isinstance(code, CodeType) and code.co_filename.startswith(_PLUGIN_DIR)
+
+
+def _frame_of(awaitable: Any) -> FrameType | None:
+    for attribute in ("cr_frame", "ag_frame", "gi_frame"):
+        frame = getattr(awaitable, attribute, None)
+        if frame is not None:
+            return frame  # type: ignore[no-any-return]
+    return None
+
+
+def _awaited_by(awaitable: Any) -> Any:
+    for attribute in ("cr_await", "ag_await", "gi_yieldfrom"):
+        inner = getattr(awaitable, attribute, None)
+        if inner is not None:
+            return inner
+    return None

@@ -1,0 +1,210 @@
+"""``async def`` and async generator fixtures declared with plain ``@pytest.fixture``.
+
+They run on the loop of the ``event_loop`` fixture in force, nest, tear down
+in reverse order after the test, serve sync tests too, and as methods of a
+test class they are bound to the test's own instance.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from conftest import RunClean
+
+
+def test_they_run_on_the_tests_loop(pytester: pytest.Pytester, run_clean: RunClean) -> None:
+    pytester.makepyfile(
+        """
+        import asyncio
+        import pytest
+
+        @pytest.fixture
+        async def coroutine_value(event_loop):
+            assert asyncio.get_running_loop() is event_loop
+            await asyncio.sleep(0)
+            return "coroutine"
+
+        @pytest.fixture
+        async def generator_value(event_loop):
+            assert asyncio.get_running_loop() is event_loop
+            yield "generator"
+            assert asyncio.get_running_loop() is event_loop
+
+        @pytest.fixture
+        async def loop_without_asking():
+            return asyncio.get_running_loop()
+
+        @pytest.mark.asyncio
+        async def test_marked(coroutine_value, generator_value, loop_without_asking, event_loop):
+            assert (coroutine_value, generator_value) == ("coroutine", "generator")
+            assert loop_without_asking is event_loop is asyncio.get_running_loop()
+        """
+    )
+    run_clean().assert_outcomes(passed=1)
+
+
+def test_nested_fixtures_and_teardown_in_reverse_order(
+    pytester: pytest.Pytester, run_clean: RunClean
+) -> None:
+    pytester.makepyfile(
+        """
+        import asyncio
+        import pytest
+
+        EVENTS = []
+
+        @pytest.fixture
+        def config():
+            EVENTS.append("setup config")
+            yield {"db": "memory"}
+            EVENTS.append("teardown config")
+
+        @pytest.fixture
+        async def database(config):
+            await asyncio.sleep(0)
+            EVENTS.append("setup database")
+            yield config["db"]
+            await asyncio.sleep(0)
+            EVENTS.append("teardown database")
+
+        @pytest.fixture
+        async def session(database):
+            EVENTS.append("setup session")
+            yield f"session on {database}"
+            EVENTS.append("teardown session")
+
+        @pytest.fixture
+        async def user(session):
+            await asyncio.sleep(0)
+            EVENTS.append("setup user")
+            return f"user of {session}"
+
+        @pytest.mark.asyncio
+        async def test_uses_them(user):
+            EVENTS.append("test")
+            assert user == "user of session on memory"
+
+        def test_order():
+            assert EVENTS == [
+                "setup config",
+                "setup database",
+                "setup session",
+                "setup user",
+                "test",
+                "teardown session",
+                "teardown database",
+                "teardown config",
+            ]
+        """
+    )
+    run_clean().assert_outcomes(passed=2)
+
+
+def test_teardown_runs_after_a_failing_test(
+    pytester: pytest.Pytester, run_clean: RunClean
+) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        EVENTS = []
+
+        @pytest.fixture
+        async def resource():
+            yield "r"
+            EVENTS.append("released")
+
+        @pytest.mark.asyncio
+        async def test_fails(resource):
+            assert resource == "not r"
+
+        def test_released():
+            assert EVENTS == ["released"]
+        """
+    )
+    run_clean().assert_outcomes(passed=1, failed=1)
+
+
+def test_sync_tests_can_use_them(pytester: pytest.Pytester, run_clean: RunClean) -> None:
+    pytester.makepyfile(
+        """
+        import asyncio
+        import pytest
+
+        EVENTS = []
+
+        @pytest.fixture
+        async def coroutine_value():
+            await asyncio.sleep(0)
+            return 1
+
+        @pytest.fixture
+        async def generator_value():
+            await asyncio.sleep(0)
+            yield 2
+            EVENTS.append("generator closed")
+
+        def test_sync(coroutine_value, generator_value):
+            assert (coroutine_value, generator_value) == (1, 2)
+
+        def test_closed():
+            assert EVENTS == ["generator closed"]
+        """
+    )
+    run_clean().assert_outcomes(passed=2)
+
+
+def test_methods_are_bound_to_the_test_instance(
+    pytester: pytest.Pytester, run_clean: RunClean
+) -> None:
+    pytester.makepyfile(
+        """
+        import asyncio
+        import pytest
+
+        class TestService:
+            @pytest.fixture
+            async def started(self):
+                await asyncio.sleep(0)
+                self.state = "started"
+                return self
+
+            @pytest.fixture
+            async def connection(self):
+                self.connection_open = True
+                yield "conn"
+                assert self.state == "started"
+
+            @pytest.mark.asyncio
+            async def test_marked(self, started, connection):
+                assert started is self
+                assert self.state == "started" and self.connection_open
+
+            def test_sync(self, started):
+                assert started is self
+                assert self.state == "started"
+        """
+    )
+    run_clean().assert_outcomes(passed=2)
+
+
+def test_parametrized_async_fixture(pytester: pytest.Pytester, run_clean: RunClean) -> None:
+    pytester.makepyfile(
+        """
+        import asyncio
+        import pytest
+
+        @pytest.fixture(params=[1, 2])
+        async def number(request):
+            await asyncio.sleep(0)
+            return request.param * 10
+
+        @pytest.mark.asyncio
+        async def test_number(number):
+            assert number in (10, 20)
+        """
+    )
+    run_clean().assert_outcomes(passed=2)

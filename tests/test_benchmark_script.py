@@ -1,0 +1,56 @@
+"""benchmarks/run.py: a quick run with tiny suites prints one result row per workload.
+
+The numbers themselves depend on the machine; what is checked is that every
+generated suite passes under the plugin (a failing run aborts the script)
+and that each row carries its min/median/max.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+BENCHMARK = Path(__file__).resolve().parent.parent / "benchmarks" / "run.py"
+NUMBER = r"[-+]?\d+\.\d+"
+SPREAD = rf"min +{NUMBER} +median +{NUMBER} +max +{NUMBER}$"
+
+EXPECTED_ROWS = {
+    "a": rf"^a +6 +async +{NUMBER} s +sync +{NUMBER} s +overhead/test µs {SPREAD}",
+    "b": rf"^b +4 +async +{NUMBER} s +sync +{NUMBER} s +overhead/test µs {SPREAD}",
+    "c": rf"^c +6 +async +{NUMBER} s +sync +{NUMBER} s +overhead/test µs {SPREAD}",
+    "d": rf"^d +500 +plugin +{NUMBER} ms +asyncio\.run +{NUMBER} ms +difference % {SPREAD}",
+    "collect": rf"^collect +40 +plugin +{NUMBER} s +no plugin +{NUMBER} s +difference % {SPREAD}",
+}
+
+
+def run_benchmark(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(BENCHMARK), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        encoding="utf-8",
+    )
+
+
+def test_quick_run_prints_a_row_per_workload() -> None:
+    sizes = ["--a", "6", "--b", "4", "--c", "6", "--d", "500", "--collect", "40"]
+    done = run_benchmark("--quick", "--repeat", "1", "--no-autoload", "--no-warm-up", *sizes)
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("machine: ")
+    assert "pytest-asyncio" in lines[0]
+    for workload, pattern in EXPECTED_ROWS.items():
+        rows = [line for line in lines if re.match(pattern, line)]
+        assert len(rows) == 1, f"no row for {workload} in:\n{done.stdout}"
+
+
+def test_a_failing_run_stops_the_benchmark_with_its_output() -> None:
+    done = run_benchmark(
+        "--quick", "--repeat", "1", "--workloads", "a", "--a", "2", "--python", "/bin/false"
+    )
+    assert done.returncode == 1
+    assert "failed" in done.stderr
+    assert not re.search(r"^a +2 ", done.stdout, re.MULTILINE)

@@ -1,0 +1,236 @@
+"""asyncio_mode: auto, strict and unset, from the ini file, the command line or a plugin.
+
+Other async plugins (anyio here) must keep working beside ours in strict mode
+and in the default (unset) mode, since suites mix them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pytest_asyncio import _messages
+
+UNMARKED_TEST_AND_PLAIN_FIXTURE = """
+    import asyncio
+    import pytest
+
+    @pytest.fixture
+    async def plain():
+        await asyncio.sleep(0)
+        return "plain"
+
+    async def test_unmarked(plain):
+        assert plain == "plain"
+        await asyncio.sleep(0)
+"""
+
+
+def test_auto_mode_from_ini_runs_unmarked_tests_and_fixtures(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nasyncio_mode = auto\n")
+    pytester.makepyfile(UNMARKED_TEST_AND_PLAIN_FIXTURE)
+    result = pytester.runpytest("-W", "error")
+    result.assert_outcomes(passed=1)
+
+
+def test_command_line_overrides_the_ini_mode(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nasyncio_mode = strict\n")
+    pytester.makepyfile(UNMARKED_TEST_AND_PLAIN_FIXTURE)
+    result = pytester.runpytest("--asyncio-mode=auto")
+    result.assert_outcomes(passed=1)
+
+
+def test_auto_mode_leaves_sync_tests_alone(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import asyncio
+
+        def test_sync():
+            with __import__("pytest").raises(RuntimeError):
+                asyncio.get_running_loop()
+        """
+    )
+    result = pytester.runpytest("--asyncio-mode=auto", "-W", "error")
+    result.assert_outcomes(passed=1)
+
+
+def test_strict_mode_ignores_unmarked_tests_and_plain_async_fixtures(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.fixture
+        async def plain():
+            return "plain"
+
+        async def test_unmarked():
+            pass
+
+        @pytest.mark.asyncio
+        async def test_marked_with_plain_fixture(plain):
+            pass
+        """
+    )
+    result = pytester.runpytest("--asyncio-mode=strict")
+    # pytest itself refuses both: we did not claim either of them.
+    result.assert_outcomes(failed=1, errors=1)
+    result.stdout.fnmatch_lines(["*async def functions are not natively supported*"])
+    result.stdout.fnmatch_lines(["*requested an async fixture 'plain'*"])
+    result.stdout.no_fnmatch_line("*is not marked to run on a loop*")
+
+
+def test_strict_mode_runs_marked_tests_and_declared_fixtures(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import asyncio
+        import pytest
+        import pytest_asyncio
+
+        @pytest_asyncio.fixture
+        async def declared():
+            await asyncio.sleep(0)
+            yield "declared"
+
+        @pytest.mark.asyncio
+        async def test_marked(declared):
+            assert declared == "declared"
+        """
+    )
+    result = pytester.runpytest("--asyncio-mode=strict", "-W", "error")
+    result.assert_outcomes(passed=1)
+
+
+def test_unset_mode_needs_the_marker(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.fixture
+        async def plain():
+            return "plain"
+
+        @pytest.mark.asyncio
+        async def test_marked(plain):
+            assert plain == "plain"
+
+        async def test_unmarked():
+            pass
+        """
+    )
+    result = pytester.runpytest("-W", "error")
+    result.assert_outcomes(passed=1, failed=1)
+    words = _messages.unmarked_async_test("test_unset_mode_needs_the_marker.py::test_unmarked")
+    result.stdout.fnmatch_lines([f"*{words[:60]}*"])
+
+
+@pytest.mark.parametrize("where", ["ini", "cli"])
+def test_invalid_mode_is_a_usage_error(pytester: pytest.Pytester, where: str) -> None:
+    pytester.makepyfile("def test_nothing(): pass")
+    if where == "ini":
+        pytester.makeini("[pytest]\nasyncio_mode = sloppy\n")
+        result = pytester.runpytest()
+    else:
+        result = pytester.runpytest("--asyncio-mode=sloppy")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*'sloppy' is not a valid mode*auto, strict*"])
+    assert _messages.invalid_mode("sloppy") in result.stderr.str()
+
+
+@pytest.mark.parametrize(("args", "shown"), [((), "unset"), (("--asyncio-mode=auto",), "auto")])
+def test_report_header_shows_the_mode(
+    pytester: pytest.Pytester, args: tuple[str, ...], shown: str
+) -> None:
+    pytester.makepyfile("def test_nothing(): pass")
+    result = pytester.runpytest(*args)
+    result.stdout.fnmatch_lines([f"asyncio: mode={shown}*"])
+
+
+def test_a_plugin_can_rewrite_the_mode_in_its_configure(pytester: pytest.Pytester) -> None:
+    """pytest-aiohttp and others set ``config.option.asyncio_mode`` in pytest_configure."""
+    pytester.makeini("[pytest]\nasyncio_mode = strict\n")
+    pytester.makeconftest(
+        """
+        def pytest_configure(config):
+            config.option.asyncio_mode = "auto"
+        """
+    )
+    pytester.makepyfile(UNMARKED_TEST_AND_PLAIN_FIXTURE)
+    result = pytester.runpytest("-W", "error")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["asyncio: mode=auto*"])
+
+
+def test_a_plugin_writing_a_bad_mode_gets_the_usage_error(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(
+        """
+        def pytest_configure(config):
+            config.option.asyncio_mode = "legacy"
+        """
+    )
+    pytester.makepyfile("def test_nothing(): pass")
+    result = pytester.runpytest()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*'legacy' is not a valid mode*"])
+
+
+ANYIO_BESIDE_ASYNCIO = """
+    import asyncio
+    import pytest
+
+    pytest_plugins = ["anyio"]
+
+    @pytest.fixture
+    def anyio_backend():
+        return "asyncio"
+
+    @pytest.fixture
+    async def anyio_resource():
+        # Run by anyio: it sees anyio's loop, not one of ours.
+        return asyncio.get_running_loop()
+
+    @pytest.mark.anyio
+    async def test_anyio_runs_it(anyio_resource):
+        assert anyio_resource is asyncio.get_running_loop()
+
+    @pytest.mark.asyncio
+    async def test_ours_beside_it():
+        await asyncio.sleep(0)
+"""
+
+
+@pytest.mark.parametrize("mode", ["strict", "unset", "auto"])
+def test_anyio_tests_and_their_fixtures_are_left_to_anyio(
+    pytester: pytest.Pytester, mode: str
+) -> None:
+    pytest.importorskip("anyio")
+    pytester.makepyfile(ANYIO_BESIDE_ASYNCIO)
+    args = () if mode == "unset" else (f"--asyncio-mode={mode}",)
+    result = pytester.runpytest(*args, "-W", "error")
+    result.assert_outcomes(passed=2)
+
+
+def test_anyio_backend_fixture_alone_marks_a_test_as_anyio(pytester: pytest.Pytester) -> None:
+    """anyio also runs tests that request ``anyio_backend`` without the marker."""
+    pytest.importorskip("anyio")
+    pytester.makepyfile(
+        """
+        import asyncio
+        import pytest
+
+        pytest_plugins = ["anyio"]
+
+        @pytest.fixture(params=["asyncio"])
+        def anyio_backend(request):
+            return request.param
+
+        @pytest.fixture
+        async def loop_of_fixture():
+            return asyncio.get_running_loop()
+
+        async def test_by_fixture(anyio_backend, loop_of_fixture):
+            assert loop_of_fixture is asyncio.get_running_loop()
+        """
+    )
+    result = pytester.runpytest("-W", "error")
+    result.assert_outcomes(passed=1)
