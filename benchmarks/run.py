@@ -233,7 +233,8 @@ def describe_machine(python: str, env: dict[str, str]) -> str:
         "import platform, importlib.metadata as m;"
         "print(platform.python_version(), m.version('pytest'), m.version('pytest-asyncio'))"
     )
-    done = subprocess.run([python, "-c", probe], env=env, capture_output=True, text=True)
+    # Run from "/": a checkout in the current directory would shadow the installed metadata.
+    done = subprocess.run([python, "-c", probe], env=env, capture_output=True, text=True, cwd="/")
     versions = done.stdout.split() if done.returncode == 0 else ["?", "?", "?"]
     return (
         f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()}"

@@ -16,7 +16,7 @@ from sphinx.application import Sphinx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import pytest_asyncio  # noqa: E402 - after the path fallback above
+import pytest_asyncio  # after the path fallback above
 
 project = "pytest-asyncio"
 author = "the pytest-asyncio contributors"

@@ -6,10 +6,13 @@ pytest 8.2, 8.3, 8.4, 9.0 and 9.2.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import inspect
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
+
+from pytest_asyncio.fixtures.base import ScopeName
 
 
 def test_argnames(item: pytest.Function) -> tuple[str, ...]:
@@ -38,3 +41,19 @@ def requesting_item(request: pytest.FixtureRequest) -> pytest.Item:
     """
     item: pytest.Item = request._pyfuncitem
     return item
+
+
+def register_node_fixture(
+    node: pytest.Collector, name: str, function: Callable[..., Any], scope: ScopeName
+) -> None:
+    """Define fixture ``name`` for ``node`` and everything below it.
+
+    ``FixtureManager._register_fixture``: pytest 8.1 to 9.2; from 9.1 on it
+    takes the node itself (``node=``) and deprecates ``nodeid=``.
+    """
+    manager = node.session._fixturemanager
+    register = manager._register_fixture
+    if "node" in inspect.signature(register).parameters:
+        register(name=name, func=function, scope=scope, node=node)
+    else:
+        register(name=name, func=function, scope=scope, nodeid=node.nodeid)

@@ -11,7 +11,7 @@ import asyncio
 import inspect
 import types
 from collections.abc import Callable, Generator
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 
@@ -29,7 +29,7 @@ from pytest_asyncio.fixtures.ports import (
     UdpPortFixture,
 )
 from pytest_asyncio.fixtures.process_pool import ProcessPoolLoopFixture
-from pytest_asyncio.fixtures.scoped_loops import scoped_loop_fixtures
+from pytest_asyncio.fixtures.scoped_loops import define_package_loops, scoped_loop_fixtures
 from pytest_asyncio.markers.async_marker import AsyncMarker, AsyncTest, ProcessPoolMarker
 
 __all__ = [
@@ -80,9 +80,15 @@ def _scoped_loops_holder() -> types.ModuleType:
 def is_async_test(item: pytest.Item) -> bool:
     """Whether the plugin runs ``item`` as an async test (for use in hooks).
 
+    Works in a user's own ``pytest_collection_modifyitems`` too, before the
+    plugin has prepared the items; markers added there are honoured.
+
     :returns: ``True`` for items the plugin will run on a loop.
     """
-    return ASYNC_TEST in item.stash
+    if ASYNC_TEST in item.stash:
+        return True
+    plugin = item.config.pluginmanager.get_plugin(AsyncioPlugin.plugin_name)
+    return isinstance(plugin, AsyncioPlugin) and plugin.would_run(item)
 
 
 class AsyncioPlugin:
@@ -121,12 +127,25 @@ class AsyncioPlugin:
 
     # -- collection ---------------------------------------------------------
 
+    def pytest_collectstart(self, collector: pytest.Collector) -> None:
+        if isinstance(collector, pytest.Package):
+            define_package_loops(collector)
+
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         settings = self.settings
         for item in items:
             if isinstance(item, pytest.Function):
                 self._classify(item, settings)
+
+    def would_run(self, item: pytest.Item) -> bool:
+        """Whether :meth:`_classify` will make ``item`` an async test."""
+        settings = self.settings
+        if not isinstance(item, pytest.Function) or not _is_coroutine_test(item.obj):
+            return False
+        if self._marker_of(item)[1] is not None:
+            return True
+        return settings.mode == "auto" and not _belongs_to_other_plugin(item)
 
     def _classify(self, item: pytest.Function, settings: Settings) -> None:
         marker, mark = self._marker_of(item)
@@ -239,9 +258,9 @@ class AsyncioPlugin:
     ) -> asyncio.AbstractEventLoop:
         name = fixturedef.argname
         if not isinstance(value, asyncio.AbstractEventLoop):
-            pytest.fail(_messages.not_a_loop(name, value), pytrace=False)
+            _refuse_loop(fixturedef, request, _messages.not_a_loop(name, value))
         if value.is_closed():
-            pytest.fail(_messages.loop_is_closed(name), pytrace=False)
+            _refuse_loop(fixturedef, request, _messages.loop_is_closed(name))
         if self.settings.debug:
             value.set_debug(True)
         self._made_loops[fixturedef] = value
@@ -262,6 +281,17 @@ class AsyncioPlugin:
         loop = self._made_loops.pop(fixturedef, None)
         if loop is not None:
             close_loop(loop)
+
+
+def _refuse_loop(fixturedef: Any, request: pytest.FixtureRequest, message: str) -> NoReturn:
+    """Fail a loop fixture whose value is unusable, for every test that uses it.
+
+    pytest has already cached the value when our hook sees it; finishing the
+    fixture (which runs its teardown) drops it, so the next test in its scope
+    sets it up again and fails with the same message instead of running.
+    """
+    fixturedef.finish(request)
+    pytest.fail(message, pytrace=False)
 
 
 def _is_coroutine_test(function: object) -> bool:

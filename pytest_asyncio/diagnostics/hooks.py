@@ -18,6 +18,7 @@ import pytest
 from pytest_asyncio.diagnostics import mixed_loops
 from pytest_asyncio.diagnostics.leaks import report_leaked_tasks
 from pytest_asyncio.diagnostics.loop_exceptions import LoopExceptionCollector
+from pytest_asyncio.fixtures.loop import cancel_pending_tasks
 
 LoopOfTest = Callable[[pytest.Item], "asyncio.AbstractEventLoop | None"]
 
@@ -33,6 +34,8 @@ class DiagnosticsPlugin:
         self.exceptions = LoopExceptionCollector()
         #: Fixture names of the loops alive now, by ``id(loop)``.
         self.loop_names: dict[int, str] = {}
+        #: After Ctrl-C, tasks are left pending by design: cancel them quietly.
+        self.interrupted = False
 
     def watch_loop(
         self, loop: asyncio.AbstractEventLoop, fixturedef: Any, request: pytest.FixtureRequest
@@ -58,7 +61,16 @@ class DiagnosticsPlugin:
         self, loop: asyncio.AbstractEventLoop, fixture: str, scope: str, node: str
     ) -> None:
         self.loop_names.pop(id(loop), None)
-        report_leaked_tasks(loop, fixture, scope, node)
+        if self.interrupted:
+            cancel_pending_tasks(loop)
+        else:
+            report_leaked_tasks(loop, fixture, scope, node)
+
+    def pytest_keyboard_interrupt(self) -> None:
+        # pytest tears the remaining fixtures down after this hook, in
+        # pytest_sessionfinish, outside any test: a warning there would be
+        # no test's, and under -W error would crash the session.
+        self.interrupted = True
 
     # pytest reports unraisable exceptions the same way: trylast, so the
     # phase's own work is done, and a warning turned error fails that phase.

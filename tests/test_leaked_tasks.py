@@ -1,0 +1,142 @@
+"""Leaked tasks: cancelled before their loop closes, and reported.
+
+A task still pending when its loop fixture is torn down gets a
+``LeakedTaskWarning`` naming its coroutine, where it was suspended and, for
+a function-scoped loop, the test. A warning by default, an error under
+``-W error``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+import pytest_asyncio
+from pytest_asyncio import _messages
+
+if TYPE_CHECKING:
+    from conftest import RunClean
+
+LEAKS_A_TASK = """
+    import asyncio
+    import pytest
+
+    CANCELLED = []
+
+    async def heartbeat():
+        try:
+            await asyncio.sleep(60)
+        except asyncio.CancelledError:
+            CANCELLED.append("heartbeat")
+            raise
+
+    @pytest.mark.asyncio
+    async def test_leaks():
+        asyncio.get_running_loop().create_task(heartbeat(), name="beat")
+        await asyncio.sleep(0)
+
+    def test_it_was_cancelled():
+        assert CANCELLED == ["heartbeat"]
+    """
+
+
+def test_public_class() -> None:
+    assert issubclass(pytest_asyncio.LeakedTaskWarning, pytest.PytestWarning)
+    assert "LeakedTaskWarning" in pytest_asyncio.__all__
+
+
+def test_a_warning_by_default_naming_test_and_coroutine(pytester: pytest.Pytester) -> None:
+    """In a fresh process, so that no filter of this suite applies."""
+    pytester.makepyfile(LEAKS_A_TASK)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2, warnings=1)
+    owner = _messages.loop_owner("event_loop", "function", "*::test_leaks")
+    result.stdout.fnmatch_lines(
+        [
+            "*::test_leaks",
+            f"*.py:8: LeakedTaskWarning: 1 task still pending when {owner} was closed;"
+            " pytest-asyncio cancelled it before closing the loop:",
+            "    beat running heartbeat() at *.py:8",
+            "  Await or cancel every task a test starts*",
+        ]
+    )
+
+
+def test_an_error_under_w_error(pytester: pytest.Pytester, run_clean: RunClean) -> None:
+    pytester.makepyfile(LEAKS_A_TASK)
+    result = run_clean()
+    result.assert_outcomes(passed=2, errors=1)
+    result.stdout.fnmatch_lines(
+        ["*ERROR at teardown of test_leaks*", "E *LeakedTaskWarning: 1 task still pending*"]
+    )
+
+
+def test_filterwarnings_can_silence_it(pytester: pytest.Pytester) -> None:
+    pytester.makeini(
+        "[pytest]\nfilterwarnings =\n    error\n    ignore::pytest_asyncio.LeakedTaskWarning\n"
+    )
+    pytester.makepyfile(LEAKS_A_TASK)
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=2)
+
+
+def test_a_wide_loop_is_named_by_its_scope(pytester: pytest.Pytester, run_clean: RunClean) -> None:
+    pytester.makepyfile(
+        """
+        import asyncio
+        import pytest
+
+        pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+        async def forever():
+            await asyncio.sleep(60)
+
+        async def test_one():
+            asyncio.get_running_loop().create_task(forever())
+
+        async def test_two():
+            await asyncio.sleep(0)
+        """
+    )
+    result = run_clean("-W", "default::pytest_asyncio.LeakedTaskWarning")
+    result.assert_outcomes(passed=2, warnings=1)
+    owner = _messages.loop_owner("_event_loop_module", "module", "*.py")
+    result.stdout.fnmatch_lines([f"*LeakedTaskWarning: 1 task still pending when {owner} was*"])
+
+
+def test_a_user_loop_that_closes_itself_gets_clean_tasks(
+    pytester: pytest.Pytester, run_clean: RunClean
+) -> None:
+    """The check runs before the user's own teardown, while the loop is open."""
+    pytester.makeconftest(
+        """
+        import asyncio
+        import pytest
+
+        @pytest.fixture
+        def event_loop():
+            loop = asyncio.new_event_loop()
+            yield loop
+            assert not asyncio.all_tasks(loop)
+            loop.close()
+        """
+    )
+    pytester.makepyfile(LEAKS_A_TASK)
+    result = run_clean("-W", "default::pytest_asyncio.LeakedTaskWarning")
+    result.assert_outcomes(passed=2, warnings=1)
+    result.stdout.fnmatch_lines(["*LeakedTaskWarning: 1 task still pending*"])
+
+
+def test_a_clean_test_warns_nothing(pytester: pytest.Pytester, run_clean: RunClean) -> None:
+    pytester.makepyfile(
+        """
+        import asyncio
+        import pytest
+
+        @pytest.mark.asyncio
+        async def test_awaits_its_task():
+            task = asyncio.get_running_loop().create_task(asyncio.sleep(0))
+            await task
+        """
+    )
+    run_clean().assert_outcomes(passed=1)

@@ -1,0 +1,180 @@
+"""The typing contract, checked by running ``mypy --strict`` on users' code.
+
+A conftest that subclasses the loop fixtures type-checks; one whose
+``new_loop`` returns an ``int`` is rejected with mypy's override error; a
+function decorated with ``@pytest_asyncio.fixture`` keeps its type. mypy
+runs once for all the snippets (about 2 s with a warm cache, 8 s cold).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+import pytest_asyncio
+
+PROJECT = Path(pytest_asyncio.__file__).parent.parent
+
+# mypy cannot follow the editable install's import hook, so it reads the
+# package from its source tree; silencing errors inside the package makes
+# it behave as it does for an installed package with py.typed.
+MYPY_CONFIG = """
+[mypy]
+strict = True
+show_error_codes = True
+
+[mypy-pytest_asyncio.*]
+follow_imports = silent
+"""
+
+ACCEPTED = """
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable, Coroutine
+from concurrent.futures import Executor, ThreadPoolExecutor
+from typing import Any, ClassVar
+
+from typing_extensions import assert_type
+
+import pytest_asyncio
+from pytest_asyncio import LoopFixture, PortFactory, ProcessPoolLoopFixture
+
+
+class SessionLoop(LoopFixture):
+    scope = "session"
+
+    def new_loop(self) -> asyncio.AbstractEventLoop:
+        return asyncio.SelectorEventLoop()
+
+
+class ThreadPoolLoop(ProcessPoolLoopFixture):
+    name: ClassVar[str] = "event_loop_process_pool"
+
+    def new_executor(self) -> Executor:
+        return ThreadPoolExecutor(max_workers=1)
+
+
+event_loop = SessionLoop.fixture()
+event_loop_process_pool = ThreadPoolLoop.fixture(scope="module")
+assert_type(SessionLoop().setup(), asyncio.AbstractEventLoop)
+
+
+def uses_a_factory(factory: PortFactory) -> int:
+    return factory() + 1
+"""
+
+DECORATED = """
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Coroutine
+from typing import Any
+
+from typing_extensions import assert_type
+
+import pytest_asyncio
+
+
+@pytest_asyncio.fixture
+async def number() -> int:
+    return 1
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def words() -> AsyncIterator[str]:
+    yield "word"
+
+
+assert_type(number, Callable[[], Coroutine[Any, Any, int]])
+assert_type(words, Callable[[], AsyncIterator[str]])
+reveal_type(number)
+"""
+
+REJECTED = """
+from __future__ import annotations
+
+import pytest_asyncio
+from pytest_asyncio import LoopFixture
+
+
+class NotALoop(LoopFixture):
+    def new_loop(self) -> int:  # expect: override
+        return 1
+
+
+@pytest_asyncio.fixture(scope="modul")  # expect: call-overload
+async def misspelt() -> int:
+    return 1
+"""
+
+
+@pytest.fixture(scope="module")
+def mypy_report(
+    tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config
+) -> dict[str, list[tuple[int, str]]]:
+    """Run mypy once on every snippet; map each file name to its (line, message) pairs."""
+    folder = tmp_path_factory.mktemp("typing")
+    snippets = {"accepted.py": ACCEPTED, "decorated.py": DECORATED, "rejected.py": REJECTED}
+    for name, text in snippets.items():
+        (folder / name).write_text(textwrap.dedent(text).lstrip())
+    (folder / "mypy.ini").write_text(MYPY_CONFIG)
+    cache = pytestconfig.cache.mkdir("mypy") if pytestconfig.cache else folder / ".mypy_cache"
+    completed = subprocess.run(
+        [sys.executable, "-m", "mypy", "--config-file", "mypy.ini", "--cache-dir", str(cache)]
+        + sorted(snippets),
+        cwd=folder,
+        env={**os.environ, "MYPYPATH": str(PROJECT)},
+        capture_output=True,
+        text=True,
+    )
+    report: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for line in completed.stdout.splitlines():
+        match = re.match(r"(\w+\.py):(\d+): (.*)", line)
+        if match:
+            report[match[1]].append((int(match[2]), match[3]))
+    assert report or completed.returncode == 0, completed.stdout + completed.stderr
+    return report
+
+
+def test_subclassing_the_loop_fixtures_type_checks(
+    mypy_report: dict[str, list[tuple[int, str]]],
+) -> None:
+    assert mypy_report["accepted.py"] == []
+
+
+def test_a_decorated_fixture_keeps_its_type(
+    mypy_report: dict[str, list[tuple[int, str]]],
+) -> None:
+    messages = [message for _, message in mypy_report["decorated.py"]]
+    assert messages == [
+        'note: Revealed type is "def () -> typing.Coroutine[Any, Any, builtins.int]"'
+    ]
+
+
+def test_wrong_overrides_and_arguments_are_rejected(
+    mypy_report: dict[str, list[tuple[int, str]]],
+) -> None:
+    lines = textwrap.dedent(REJECTED).lstrip().splitlines()
+    expected = {
+        number: line.rsplit("# expect: ", 1)[1]
+        for number, line in enumerate(lines, start=1)
+        if "# expect: " in line
+    }
+    errors = {
+        number: message
+        for number, message in mypy_report["rejected.py"]
+        if message.startswith("error:")
+    }
+    assert set(errors) == set(expected), mypy_report["rejected.py"]
+    for number, code in expected.items():
+        assert errors[number].endswith(f"[{code}]")
+    override = errors[min(expected)]
+    assert '"new_loop"' in override and '"int"' in override
+    assert "AbstractEventLoop" in override and '"LoopFixture"' in override
