@@ -33,6 +33,26 @@ def visible_fixturedefs(node: pytest.Item | pytest.Collector, name: str) -> Sequ
     return manager.getfixturedefs(name, node) or ()
 
 
+def request_fixture(item: pytest.Function, name: str) -> None:
+    """Make ``item`` request fixture ``name``, as if its signature named it.
+
+    Adding the name to ``item.fixturenames`` alone works, but then pytest
+    looks the definitions up again at every setup; recording them now, as
+    collection does for the signature's names, makes that a dict lookup.
+    ``Function._fixtureinfo.names_closure`` / ``.name2fixturedefs`` and
+    ``Function._request._arg2fixturedefs`` (a copy of the latter before
+    pytest 9): pytest 8.2 to 9.2.
+    """
+    info = item._fixtureinfo
+    if name not in info.names_closure:
+        info.names_closure.insert(0, name)
+    definitions = info.name2fixturedefs.get(name) or visible_fixturedefs(item, name)
+    if not definitions:  # unknown name: pytest reports it at setup
+        return
+    info.name2fixturedefs.setdefault(name, definitions)
+    item._request._arg2fixturedefs.setdefault(name, definitions)
+
+
 def requesting_item(request: pytest.FixtureRequest) -> pytest.Item:
     """The test on whose behalf ``request`` sets a fixture up.
 

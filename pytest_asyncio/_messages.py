@@ -239,3 +239,11 @@ def mixed_loops_hint() -> str:
         "and the test on the same loop: give them the same loop_scope "
         "(@pytest_asyncio.fixture(loop_scope=...), @pytest.mark.asyncio(loop_scope=...))."
     )
+
+
+def no_unused_port(kind: str, host: str, attempts: int) -> str:
+    return (
+        f"no unused {kind} port found on {host}: the operating system offered "
+        f"only ports already handed out in this run, {attempts} times in a row. "
+        "Too many ports are in use; free some, or draw fewer in one session."
+    )

@@ -22,6 +22,7 @@ from collections.abc import Coroutine
 from typing import Any, TypeVar
 
 from pytest_asyncio import _messages
+from pytest_asyncio._in_context import run_in_context
 from pytest_asyncio.diagnostics import tasks
 
 T = TypeVar("T")
@@ -118,17 +119,9 @@ def _start_task(
         return loop.create_task(coro)
     if sys.version_info >= (3, 11):
         return loop.create_task(coro, context=context)
-    # Python 3.10 tasks copy the context they are created in; collect what
-    # the coroutine set and write it back into ``context`` afterwards.
-    return context.run(loop.create_task, _write_back(coro, context))
-
-
-async def _write_back(coro: Coroutine[Any, Any, T], target: contextvars.Context) -> T:
-    try:
-        return await coro
-    finally:
-        for var, value in contextvars.copy_context().items():
-            target.run(var.set, value)
+    # Python 3.10 tasks run in a copy of the context they are created in;
+    # the task drives ``coro`` step by step inside ``context`` itself.
+    return context.run(loop.create_task, run_in_context(coro, context))
 
 
 def _cancel_and_wait(loop: asyncio.AbstractEventLoop, task: asyncio.Task[Any]) -> None:

@@ -191,7 +191,17 @@ class AsyncioPlugin:
             saved = item.stash.get(_SAVED_LOOP, None)
             if saved is not None:
                 _asyncio_compat.restore_current_loop(saved)
+                del item.stash[_SAVED_LOOP]  # items live all session: keep no loop alive
             self._item = self._test = None
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self) -> None:
+        """After Ctrl-C pytest tears the last test down here, without the hook above."""
+        item = self._item
+        saved = item.stash.get(_SAVED_LOOP, None) if item is not None else None
+        if saved is not None:
+            _asyncio_compat.restore_current_loop(saved)
+        self._item = self._test = None
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> bool | None:

@@ -33,11 +33,12 @@ RunClean = Callable[..., pytest.RunResult]
 def run_clean(pytester: pytest.Pytester) -> RunClean:
     """Run an inner session with ``-W error`` and fail on unraisable leftovers.
 
-    :returns: a callable taking ``runpytest`` arguments, returning its result.
+    :returns: a callable taking ``runpytest`` arguments (and keyword
+        arguments, e.g. ``no_reraise_ctrlc=True``), returning its result.
     """
 
-    def run(*args: str) -> pytest.RunResult:
-        result = pytester.runpytest("-W", "error", "-p", "no:cacheprovider", *args)
+    def run(*args: str, **kwargs: Any) -> pytest.RunResult:
+        result = pytester.runpytest("-W", "error", "-p", "no:cacheprovider", *args, **kwargs)
         leftovers = collect_unraisable()
         assert not leftovers, "the inner session left garbage that complained:\n" + "\n".join(
             leftovers

@@ -103,9 +103,7 @@ def test_nested_fixtures_and_teardown_in_reverse_order(
     run_clean().assert_outcomes(passed=2)
 
 
-def test_teardown_runs_after_a_failing_test(
-    pytester: pytest.Pytester, run_clean: RunClean
-) -> None:
+def test_teardown_runs_after_a_failing_test(pytester: pytest.Pytester, run_clean: RunClean) -> None:
     pytester.makepyfile(
         """
         import pytest

@@ -107,6 +107,8 @@ def test_teardown_cancels_tasks_and_closes_async_generators(
             finally:
                 CLEANED.append("async generator")
 
+        # the plugin also warns about the task; here only the cleanup matters
+        @pytest.mark.filterwarnings("ignore::pytest_asyncio.LeakedTaskWarning")
         @pytest.mark.asyncio
         async def test_leaves_work_behind(event_loop):
             LEFT["task"] = asyncio.create_task(forever())

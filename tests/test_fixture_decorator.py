@@ -195,7 +195,7 @@ TYPED_USER_CODE = """
     import pytest_asyncio
 
 
-    @pytest_asyncio.fixture
+    @pytest_asyncio.fixture(scope="class", autouse=True, ids=None, params=None)
     async def number() -> int:
         return 1
 
@@ -223,8 +223,8 @@ MISUSE = """
     async def wrong_loop_scope() -> int:
         return 1
 
-    @pytest_asyncio.fixture(scope="galaxy")
-    async def wrong_scope() -> int:
+    @pytest_asyncio.fixture(name=3)
+    async def wrong_name() -> int:
         return 1
 """
 
@@ -264,7 +264,8 @@ def test_mypy_strict_keeps_the_decorated_types(mypy_report: str) -> None:
     assert "misuse.py" in mypy_report, mypy_report  # mypy did run on both files
 
 
-def test_mypy_strict_rejects_unknown_scopes(mypy_report: str) -> None:
-    # Line 4 passes loop_scope="forever", line 8 scope="galaxy": neither is a scope.
+def test_mypy_strict_rejects_a_bad_loop_scope_or_name(mypy_report: str) -> None:
+    # Line 4 passes loop_scope="forever" (not a scope), line 8 name=3 (not a str).
+    # tests/test_typing.py covers a misspelt ``scope``.
     for line in (4, 8):
         assert f"misuse.py:{line}: error: No overload variant" in mypy_report, mypy_report

@@ -18,23 +18,26 @@ if TYPE_CHECKING:
 
 WIDE_SCOPES = ["class", "module", "package", "session"]
 
+LOOP_OVERRIDE = """
+import asyncio
+import pytest
+
+@pytest.fixture(scope={scope!r})
+def event_loop():
+    loop = asyncio.new_event_loop()
+    yield loop
+    loop.close()
+"""
+
 
 def _scope_suite(pytester: pytest.Pytester, fixture_scope: str, loop_scope: str) -> None:
     """Two test modules in a package, each with a test class of two tests."""
     package = pytester.mkpydir("pkg")
     (package / "conftest.py").write_text(
-        f"""
-import asyncio
-import pytest
-
+        LOOP_OVERRIDE.format(scope=loop_scope)
+        + f"""
 SETUPS = []
 TEARDOWNS = []
-
-@pytest.fixture(scope={loop_scope!r})
-def event_loop():
-    loop = asyncio.new_event_loop()
-    yield loop
-    loop.close()
 
 @pytest.fixture(scope={fixture_scope!r})
 async def resource(event_loop):
@@ -89,9 +92,7 @@ def test_a_wider_loop_serves_a_narrower_fixture(
     run_clean().assert_outcomes(passed=5)
 
 
-def test_wide_fixtures_without_any_override(
-    pytester: pytest.Pytester, run_clean: RunClean
-) -> None:
+def test_wide_fixtures_without_any_override(pytester: pytest.Pytester, run_clean: RunClean) -> None:
     """Without an override each wide fixture gets a loop of its own scope."""
     pytester.makepyfile(
         """
@@ -130,28 +131,20 @@ def test_a_fixture_wider_than_the_overridden_loop(
     pytester: pytest.Pytester, run_clean: RunClean, fixture_scope: str, loop_scope: str
 ) -> None:
     pytester.makepyfile(
-        f"""
-        import asyncio
-        import pytest
+        LOOP_OVERRIDE.format(scope=loop_scope)
+        + f"""
+@pytest.fixture(scope={fixture_scope!r})
+async def wide_resource():
+    return 1
 
-        @pytest.fixture(scope={loop_scope!r})
-        def event_loop():
-            loop = asyncio.new_event_loop()
-            yield loop
-            loop.close()
+class TestIt:
+    @pytest.mark.asyncio
+    async def test_marked(self, wide_resource):
+        pass
 
-        @pytest.fixture(scope={fixture_scope!r})
-        async def wide_resource():
-            return 1
-
-        class TestIt:
-            @pytest.mark.asyncio
-            async def test_marked(self, wide_resource):
-                pass
-
-            def test_sync(self, wide_resource):
-                pass
-        """
+    def test_sync(self, wide_resource):
+        pass
+"""
     )
     result = run_clean()
     result.assert_outcomes(errors=2)

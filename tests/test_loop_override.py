@@ -13,9 +13,20 @@ if TYPE_CHECKING:
 
 CUSTOM_LOOP = """
 import asyncio
+import pytest
 
 class CustomLoop(asyncio.SelectorEventLoop):
     pass
+
+def override(scope):
+    # the same plain fixture as written out in the first test below
+    @pytest.fixture(scope=scope, name="event_loop")
+    def event_loop():
+        loop = CustomLoop()
+        yield loop
+        loop.close()
+
+    return event_loop
 """
 
 CHECKS = """
@@ -68,18 +79,7 @@ def test_a_plain_override_in_conftest(
     pytester: pytest.Pytester, run_clean: RunClean, scope: str
 ) -> None:
     pytester.makepyfile(loops=CUSTOM_LOOP)
-    pytester.makeconftest(
-        f"""
-        import pytest
-        from loops import CustomLoop
-
-        @pytest.fixture(scope={scope!r})
-        def event_loop():
-            loop = CustomLoop()
-            yield loop
-            loop.close()
-        """
-    )
+    pytester.makeconftest(f"from loops import override\nevent_loop = override({scope!r})")
     pytester.makepyfile(test_one=CHECKS, test_two=CHECKS)
     run_clean().assert_outcomes(passed=4)
 
@@ -98,16 +98,7 @@ def test_the_module_override_beats_the_conftest_one(
             raise AssertionError("the conftest loop must not be used here")
         """
     )
-    pytester.makepyfile(
-        CHECKS
-        + """
-@pytest.fixture
-def event_loop():
-    loop = CustomLoop()
-    yield loop
-    loop.close()
-"""
-    )
+    pytester.makepyfile(CHECKS + "\nfrom loops import override\nevent_loop = override('function')")
     run_clean().assert_outcomes(passed=2)
 
 

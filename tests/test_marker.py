@@ -91,6 +91,38 @@ def test_the_loop_is_current_while_fixtures_depending_on_it_run(
     run_clean().assert_outcomes(passed=2)
 
 
+def test_a_wide_loop_is_made_current_again_for_each_test(
+    pytester: pytest.Pytester, run_clean: RunClean
+) -> None:
+    """A module-scoped loop is set up once, yet every test's fixtures see it."""
+    pytester.makepyfile(
+        """
+        import asyncio
+        import pytest
+
+        @pytest.fixture(scope="module")
+        def event_loop():
+            loop = asyncio.new_event_loop()
+            yield loop
+            loop.close()
+
+        @pytest.fixture
+        def client(event_loop):
+            assert asyncio.get_event_loop() is event_loop
+            return "client"
+
+        @pytest.mark.asyncio
+        async def test_first(client):
+            pass
+
+        @pytest.mark.asyncio
+        async def test_second(client):
+            pass
+        """
+    )
+    run_clean().assert_outcomes(passed=2)
+
+
 def test_the_previous_current_loop_is_restored_after_a_marked_test(
     pytester: pytest.Pytester, run_clean: RunClean
 ) -> None:

@@ -185,6 +185,7 @@ async def test_module_loop(on_module_loop):
     assert asyncio.get_running_loop() is on_module_loop
 
 
+@pytest.mark.filterwarnings("ignore::pytest_asyncio.LeakedTaskWarning")
 async def test_leftovers_are_cleaned_up():
     asyncio.get_running_loop().create_task(asyncio.sleep(3600))
     await asyncio.get_running_loop().run_in_executor(None, sum, [1, 2])

@@ -58,4 +58,3 @@ def test_a_build_ships_py_typed_and_every_module(tmp_path: Path) -> None:
     assert Path("py.typed") in shipped
     missing = expected - shipped
     assert not missing, f"modules missing from the build: {sorted(map(str, missing))}"
-

@@ -38,13 +38,11 @@ ACCEPTED = """
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Coroutine
 from concurrent.futures import Executor, ThreadPoolExecutor
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from typing_extensions import assert_type
 
-import pytest_asyncio
 from pytest_asyncio import LoopFixture, PortFactory, ProcessPoolLoopFixture
 
 
@@ -109,6 +107,10 @@ class NotALoop(LoopFixture):
         return 1
 
 
+class NoSuchScope(LoopFixture):
+    scope = "galaxy"  # expect: assignment
+
+
 @pytest_asyncio.fixture(scope="modul")  # expect: call-overload
 async def misspelt() -> int:
     return 1
@@ -125,10 +127,11 @@ def mypy_report(
     for name, text in snippets.items():
         (folder / name).write_text(textwrap.dedent(text).lstrip())
     (folder / "mypy.ini").write_text(MYPY_CONFIG)
-    cache = pytestconfig.cache.mkdir("mypy") if pytestconfig.cache else folder / ".mypy_cache"
+    cache_plugin = getattr(pytestconfig, "cache", None)  # absent with -p no:cacheprovider
+    cache = cache_plugin.mkdir("mypy") if cache_plugin else folder / ".mypy_cache"
+    command = [sys.executable, "-m", "mypy", "--config-file", "mypy.ini", "--cache-dir", str(cache)]
     completed = subprocess.run(
-        [sys.executable, "-m", "mypy", "--config-file", "mypy.ini", "--cache-dir", str(cache)]
-        + sorted(snippets),
+        [*command, *sorted(snippets)],
         cwd=folder,
         env={**os.environ, "MYPYPATH": str(PROJECT)},
         capture_output=True,
@@ -152,10 +155,12 @@ def test_subclassing_the_loop_fixtures_type_checks(
 def test_a_decorated_fixture_keeps_its_type(
     mypy_report: dict[str, list[tuple[int, str]]],
 ) -> None:
-    messages = [message for _, message in mypy_report["decorated.py"]]
-    assert messages == [
-        'note: Revealed type is "def () -> typing.Coroutine[Any, Any, builtins.int]"'
-    ]
+    """No assert_type error, and reveal_type shows the function's own signature."""
+    [(_, message)] = mypy_report["decorated.py"]
+    assert re.fullmatch(
+        r'note: Revealed type is "def \(\) -> typing.Coroutine\[Any, Any, (builtins\.)?int\]"',
+        message,
+    )
 
 
 def test_wrong_overrides_and_arguments_are_rejected(
@@ -167,14 +172,13 @@ def test_wrong_overrides_and_arguments_are_rejected(
         for number, line in enumerate(lines, start=1)
         if "# expect: " in line
     }
-    errors = {
-        number: message
-        for number, message in mypy_report["rejected.py"]
-        if message.startswith("error:")
-    }
+    errors: dict[int, list[str]] = defaultdict(list)
+    for number, message in mypy_report["rejected.py"]:
+        if message.startswith("error:"):
+            errors[number].append(message)
     assert set(errors) == set(expected), mypy_report["rejected.py"]
     for number, code in expected.items():
-        assert errors[number].endswith(f"[{code}]")
-    override = errors[min(expected)]
+        assert any(message.endswith(f"[{code}]") for message in errors[number]), errors[number]
+    [override] = errors[min(expected)]
     assert '"new_loop"' in override and '"int"' in override
-    assert "AbstractEventLoop" in override and '"LoopFixture"' in override
+    assert "AbstractEventLoop" in override and 'LoopFixture"' in override

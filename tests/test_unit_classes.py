@@ -244,7 +244,7 @@ def test_fixture_needs_a_name() -> None:
         def setup(self) -> int:
             return 1
 
-    with pytest.raises(TypeError, match="Nameless.fixture\\(\\) needs a name"):
+    with pytest.raises(TypeError, match=r"Nameless.fixture\(\) needs a name"):
         Nameless.fixture()
 
 

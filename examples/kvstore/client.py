@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from types import TracebackType
 
 from typing_extensions import Self
@@ -36,7 +37,8 @@ class KVClient:
     async def close(self) -> None:
         """Hang up and wait for the socket to close."""
         self._writer.close()
-        await self._writer.wait_closed()
+        with contextlib.suppress(ConnectionError):  # the server hung up first
+            await self._writer.wait_closed()
 
     async def __aenter__(self) -> Self:
         return self

@@ -8,12 +8,23 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
-from async_generator import async_generator, yield_
+from pytest_asyncio import LoopFixture, PortFactory
 
 from kvstore import KVClient, KVServer, namespace
-from pytest_asyncio import LoopFixture, PortFactory
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+if TYPE_CHECKING:  # the async_generator package ships no type hints; these are its shapes
+
+    def async_generator(function: F) -> F: ...
+
+    async def yield_(value: object) -> None: ...
+
+else:
+    from async_generator import async_generator, yield_
 
 
 def _uvloop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
@@ -61,7 +72,7 @@ async def tenant() -> str:
 
 
 @pytest.fixture
-@async_generator  # type: ignore[misc]  # async_generator ships no type hints
+@async_generator
 async def seeded(client: KVClient) -> None:
     """Three fruit keys, written before the test and removed after it.
 

@@ -39,9 +39,7 @@ async def test_values_may_span_lines(client: KVClient) -> None:
     assert await client.get("client:poem") == "roses are red\nviolets are blue"
 
 
-async def test_writes_are_visible_to_other_connections(
-    client: KVClient, admin: KVClient
-) -> None:
+async def test_writes_are_visible_to_other_connections(client: KVClient, admin: KVClient) -> None:
     await client.set("client:shared", "from client")
     assert await admin.get("client:shared") == "from client"
 

@@ -6,10 +6,10 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
-
 import pytest_asyncio
-from kvstore import KVClient, KVServer
 from pytest_asyncio import PortFactory
+
+from kvstore import KVClient, KVServer
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -31,14 +31,12 @@ async def test_the_server_runs_on_this_tests_loop(module_server: KVServer) -> No
     assert module_server.loop is asyncio.get_running_loop()
 
 
-async def test_state_carries_over_within_the_module(module_client: KVClient) -> None:
+async def test_a_function_scoped_client_shares_it(
+    module_client: KVClient, module_server: KVServer
+) -> None:
     await module_client.set("counter", "1")
     assert await module_client.get("counter") == "1"
-
-
-async def test_the_next_test_sees_it(module_client: KVClient, module_server: KVServer) -> None:
-    assert await module_client.get("counter") == "1"
-    assert module_server.loop is asyncio.get_running_loop()
+    assert module_server.store.get("counter") == "1"
 
 
 async def test_this_is_not_the_session_loop(event_loop: asyncio.AbstractEventLoop) -> None:

@@ -6,12 +6,14 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
-
-from kvstore import KVClient, KVServer
 from pytest_asyncio import PortFactory
 
+from kvstore import KVClient, KVServer
 
-def test_driving_the_loop_by_hand(event_loop: asyncio.AbstractEventLoop, unused_tcp_port: int) -> None:
+
+def test_driving_the_loop_by_hand(
+    event_loop: asyncio.AbstractEventLoop, unused_tcp_port: int
+) -> None:
     """A sync test may run coroutines itself on the event_loop fixture."""
 
     async def scenario() -> str | None:

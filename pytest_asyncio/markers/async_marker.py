@@ -76,8 +76,7 @@ class AsyncMarker:
             error = str(exc)
         loop_scope = loop_scope or self.settings.default_test_loop_scope
         loop = loop_fixture_name(self.loop_fixture, loop_scope)
-        if loop not in item.fixturenames:
-            item.fixturenames.insert(0, loop)
+        _compat.request_fixture(item, loop)
         return AsyncTest(marker=self, loop_fixture=loop, timeout=timeout, error=error)
 
     def _check_arguments(self, item: pytest.Function, mark: pytest.Mark | None) -> str | None:

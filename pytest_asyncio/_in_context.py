@@ -1,0 +1,70 @@
+"""Run a coroutine inside one given ``contextvars.Context`` on Python 3.10.
+
+Python 3.11 added ``loop.create_task(coro, context=...)``. A Python 3.10 task
+always runs in a *copy* of the context it was created in, so a fixture whose
+setup sets a variable and whose teardown resets it (``var.reset(token)``,
+or a library's ``with`` block doing so) would run its two halves in two
+different copies, and the reset would fail with "created in a different
+Context". Writing the values back after each step cannot help: a token is
+bound to the context object itself.
+
+:class:`InContext` makes the task drive the coroutine one step at a time
+and enters the given context around each step, so every step of a setup and
+of its teardown runs in that very context, as on Python 3.11 and later.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Coroutine, Generator
+from types import FrameType
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class InContext(Generic[T]):
+    """An awaitable that runs each step of ``coro`` inside ``context``.
+
+    It impersonates ``coro`` for tools that walk a task's chain of awaits
+    (``cr_frame``, ``cr_await``), so timeout and leak reports still show
+    where the user's code is suspended.
+    """
+
+    def __init__(self, coro: Coroutine[Any, Any, T], context: contextvars.Context) -> None:
+        self._coro = coro
+        self._context = context
+
+    def __await__(self) -> Generator[Any, Any, T]:
+        return self  # the generator protocol, by hand
+
+    def __iter__(self) -> InContext[T]:
+        return self
+
+    def __next__(self) -> Any:
+        return self.send(None)
+
+    def send(self, value: Any) -> Any:
+        """Resume the coroutine with ``value`` inside the context."""
+        return self._context.run(self._coro.send, value)
+
+    def throw(self, *exc_info: Any) -> Any:
+        """Raise an exception (e.g. a cancellation) into the coroutine inside the context."""
+        return self._context.run(self._coro.throw, *exc_info)
+
+    def close(self) -> None:
+        self._context.run(self._coro.close)
+
+    @property
+    def cr_frame(self) -> FrameType | None:
+        frame: FrameType | None = getattr(self._coro, "cr_frame", None)
+        return frame
+
+    @property
+    def cr_await(self) -> Any:
+        return getattr(self._coro, "cr_await", None)
+
+
+async def run_in_context(coro: Coroutine[Any, Any, T], context: contextvars.Context) -> T:
+    """The task body: await ``coro`` with every step inside ``context``."""
+    return await InContext(coro, context)
