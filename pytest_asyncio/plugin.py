@@ -185,6 +185,7 @@ class AsyncioPlugin:
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_teardown(self, item: pytest.Item) -> Generator[None, None, None]:
+        __tracebackhide__ = True  # errors of the test's teardown are not the plugin's
         try:
             return (yield)
         finally:

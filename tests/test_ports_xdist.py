@@ -28,13 +28,12 @@ TESTS = 100
 PER_TEST = 10  # 1 + 1 single-port fixtures, 4 + 4 from the factories
 
 DRAWING_SUITE = f"""
-import os
 import pytest
 
 
 @pytest.fixture(scope="session")
-def record():
-    worker = os.environ["PYTEST_XDIST_WORKER"]
+def record(request):
+    worker = getattr(request.config, "workerinput", {{}}).get("workerid", "alone")
     with open(f"ports-{{worker}}.txt", "w") as file:
         yield lambda kind, port: file.write(f"{{kind}} {{port}}\\n")
 
@@ -73,10 +72,7 @@ def test_two_workers_never_get_the_same_port(
 def test_the_same_suite_also_works_without_xdist(
     pytester: pytest.Pytester, run_clean: RunClean
 ) -> None:
-    pytester.makepyfile(
-        conftest="import os\nos.environ.setdefault('PYTEST_XDIST_WORKER', 'alone')\n",
-        test_draw=DRAWING_SUITE,
-    )
+    pytester.makepyfile(test_draw=DRAWING_SUITE)
     run_clean("-p", "no:xdist").assert_outcomes(passed=TESTS)
     lines = (pytester.path / "ports-alone.txt").read_text().splitlines()
     assert len(lines) == len(set(lines)) == TESTS * PER_TEST

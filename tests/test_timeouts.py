@@ -204,6 +204,9 @@ def test_async_fixture_teardown_is_bounded(pytester: pytest.Pytester, run_clean:
         [
             "*ERROR at teardown of test_uses_it*",
             "async fixture 'slow_teardown' * timed out after 0.05 s*",
+            "It was waiting here:",
+            "  test_async_fixture_teardown_is_bounded.py:7 in slow_teardown",
+            "    await asyncio.sleep(60)",
         ]
     )
 

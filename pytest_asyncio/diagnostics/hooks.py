@@ -60,6 +60,7 @@ class DiagnosticsPlugin:
     def _before_loop_teardown(
         self, loop: asyncio.AbstractEventLoop, fixture: str, scope: str, node: str
     ) -> None:
+        __tracebackhide__ = True
         self.loop_names.pop(id(loop), None)
         if self.interrupted:
             cancel_pending_tasks(loop)

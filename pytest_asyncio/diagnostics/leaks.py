@@ -32,6 +32,7 @@ def report_leaked_tasks(
     :param scope: its scope; a function-scoped loop is named by its test.
     :param node: the node id of the test (or module, class...) it belonged to.
     """
+    __tracebackhide__ = True  # under -W error, the message is the report
     pending = tasks.pending_tasks(loop)
     if not pending:
         return

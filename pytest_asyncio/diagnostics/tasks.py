@@ -9,6 +9,7 @@ plugin's) frames, which only repeat how ``await`` works.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import linecache
 import os
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from typing import Any
 
 _ASYNCIO_DIR = str(Path(asyncio.__file__).parent) + os.sep
 _PLUGIN_DIR = str(Path(__file__).parent.parent) + os.sep
+_ASYNC_GEN_STEPS = ("async_generator_asend", "async_generator_athrow")
 
 
 def where(task: asyncio.Task[Any]) -> str:
@@ -100,13 +102,33 @@ def _user_frames(awaitable: Any) -> Iterator[FrameType]:
     The plugin's own wrappers (e.g. the context write-back on Python 3.10)
     are skipped; asyncio's frames are yielded for the caller to stop at.
     """
+    awaiter: FrameType | None = None
     while awaitable is not None:
         frame = _frame_of(awaitable)
         if frame is None:
-            return
+            awaitable = _running_async_generator(awaitable, awaiter)
+            frame = _frame_of(awaitable)
+            if frame is None:
+                return
         if not frame.f_code.co_filename.startswith(_PLUGIN_DIR):
             yield frame
+        awaiter = frame
         awaitable = _awaited_by(awaitable)
+
+
+def _running_async_generator(awaitable: Any, awaiter: FrameType | None) -> Any:
+    """The async generator behind ``await agen.__anext__()``, found in the awaiter.
+
+    The object ``__anext__()`` returns does not expose its generator; the
+    plugin's fixture driver (and most code that calls ``__anext__()``) keeps
+    the generator in a local variable of the awaiting frame.
+    """
+    if awaiter is None or type(awaitable).__name__ not in _ASYNC_GEN_STEPS:
+        return None
+    for value in awaiter.f_locals.values():
+        if inspect.isasyncgen(value) and value.ag_running:
+            return value
+    return None
 
 
 def _is_plugin_wrapper(coro: Any) -> bool:
