@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -40,8 +40,8 @@ def request_fixture(item: pytest.Function, name: str) -> None:
     looks the definitions up again at every setup; recording them now, as
     collection does for the signature's names, makes that a dict lookup.
     ``Function._fixtureinfo.names_closure`` / ``.name2fixturedefs`` and
-    ``Function._request._arg2fixturedefs`` (a copy of the latter before
-    pytest 9): pytest 8.2 to 9.2.
+    ``Function._request._arg2fixturedefs`` (a copy of the latter on pytest
+    8): pytest 8.2 to 9.2.
     """
     info = item._fixtureinfo
     if name not in info.names_closure:
@@ -49,8 +49,8 @@ def request_fixture(item: pytest.Function, name: str) -> None:
     definitions = info.name2fixturedefs.get(name) or visible_fixturedefs(item, name)
     if not definitions:  # unknown name: pytest reports it at setup
         return
-    info.name2fixturedefs.setdefault(name, definitions)
-    item._request._arg2fixturedefs.setdefault(name, definitions)
+    for known in (info.name2fixturedefs, item._request._arg2fixturedefs):
+        cast("dict[str, Sequence[Any]]", known).setdefault(name, definitions)
 
 
 def requesting_item(request: pytest.FixtureRequest) -> pytest.Item:

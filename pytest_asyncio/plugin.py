@@ -8,6 +8,7 @@ the per-session state and is registered at configure time.
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import types
 from collections.abc import Callable, Generator
@@ -19,6 +20,7 @@ from pytest_asyncio import _asyncio_compat, _messages
 from pytest_asyncio._settings import Settings, add_options
 from pytest_asyncio.diagnostics.hooks import DiagnosticsPlugin
 from pytest_asyncio.fixtures.async_fixtures import AsyncFixtureAdapter, Kind, kind_of
+from pytest_asyncio.fixtures.base import fixture_class
 from pytest_asyncio.fixtures.declare import declared
 from pytest_asyncio.fixtures.loop import LoopFixture, close_loop
 from pytest_asyncio.fixtures.policy import event_loop_policy
@@ -102,6 +104,7 @@ class AsyncioPlugin:
         self.diagnostics = DiagnosticsPlugin(self.loop_of_test)
         self._settings: Settings | None = None
         self._kinds: dict[Callable[..., Any], Kind] = {}
+        self._providers: dict[Callable[..., Any], bool] = {}
         self._made_loops: dict[object, asyncio.AbstractEventLoop] = {}
         self._loop_names = {LoopFixture.name, ProcessPoolLoopFixture.name}
         self._loop_names.update(scoped_loop_fixtures())
@@ -232,10 +235,15 @@ class AsyncioPlugin:
         if kind is None:
             kind = self._kinds[function] = kind_of(function)
         if kind is Kind.SYNC or not self._runs_fixture(fixturedef):
-            if fixturedef.argname in self._loop_names:
-                return self._check_loop(fixturedef, request, (yield))
-            self._make_loop_current_for(fixturedef, request)
-            return (yield)
+            if kind is Kind.SYNC and self._is_provider(function):
+                fixturedef.func = functools.partial(function, request=request)
+            try:
+                if fixturedef.argname in self._loop_names:
+                    return self._check_loop(fixturedef, request, (yield))
+                self._make_loop_current_for(fixturedef, request)
+                return (yield)
+            finally:
+                fixturedef.func = function
         test = self._test
         fixturedef.func = self._adapter.stand_in(
             fixturedef,
@@ -249,6 +257,14 @@ class AsyncioPlugin:
             return (yield)
         finally:
             fixturedef.func = function
+
+    def _is_provider(self, function: Callable[..., Any]) -> bool:
+        """Whether ``function`` comes from :meth:`Fixture.fixture`, which takes
+        ``request`` from us rather than from pytest (see ``Fixture.provider``)."""
+        provider = self._providers.get(function)
+        if provider is None:
+            provider = self._providers[function] = fixture_class(function) is not None
+        return provider
 
     def _runs_fixture(self, fixturedef: Any) -> bool:
         """Whether an async fixture is ours to run (see the modes in the docs)."""

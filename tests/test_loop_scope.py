@@ -3,6 +3,8 @@
 Tests with the same loop scope under the same collector share one loop; a
 fixture runs on the loop of the tests that use it; an overridden or
 subclassed ``event_loop`` meets ``loop_scope`` as docs/migrating.rst says.
+(Wide fixtures on a narrower override: test_fixture_scopes.py; a
+session-scoped ``LoopFixture`` subclass: test_loop_override.py.)
 """
 
 from __future__ import annotations
@@ -379,40 +381,6 @@ def test_session_event_loop_override_beside_loop_scope(pytester: pytest.Pytester
     result.assert_outcomes(passed=2)
 
 
-def test_module_fixture_on_a_function_event_loop_override_is_refused(
-    pytester: pytest.Pytester,
-) -> None:
-    pytester.makeconftest(
-        """
-        import asyncio
-        import pytest
-
-        @pytest.fixture
-        def event_loop():
-            loop = asyncio.new_event_loop()
-            yield loop
-            loop.close()
-        """
-    )
-    pytester.makepyfile(
-        """
-        import pytest
-
-        @pytest.fixture(scope="module")
-        async def wide():
-            return 1
-
-        @pytest.mark.asyncio
-        async def test_it(wide):
-            pass
-        """
-    )
-    result = pytester.runpytest()
-    result.assert_outcomes(errors=1)
-    words = _messages.fixture_wider_than_loop("wide", "module", "event_loop", "function")
-    result.stdout.fnmatch_lines([f"*{words[:60]}*"])
-
-
 LOOP_SUBCLASS_CONFTEST = """
     import asyncio
     from pytest_asyncio import LoopFixture
@@ -453,42 +421,3 @@ def test_loop_fixture_subclass_makes_loops_of_every_scope(
     )
     result = pytester.runpytest("-W", "error")
     result.assert_outcomes(passed=1)
-
-
-def test_session_scoped_loop_fixture_subclass(pytester: pytest.Pytester) -> None:
-    """The DESIGN.md example: a subclass with ``scope = "session"`` is one loop for all."""
-    pytester.makeconftest(
-        """
-        import asyncio
-        from pytest_asyncio import LoopFixture
-
-        class SessionLoop(LoopFixture):
-            scope = "session"
-
-        event_loop = SessionLoop.fixture()
-        """
-    )
-    pytester.makepyfile(
-        """
-        import asyncio
-        import pytest
-
-        SEEN = []
-
-        @pytest.fixture(scope="module")
-        async def wide():
-            return asyncio.get_running_loop()
-
-        @pytest.mark.asyncio
-        async def test_a(wide):
-            SEEN.append(asyncio.get_running_loop())
-            assert wide is SEEN[0]
-
-        @pytest.mark.asyncio
-        async def test_b(wide):
-            SEEN.append(asyncio.get_running_loop())
-            assert SEEN[0] is SEEN[1] is wide
-        """
-    )
-    result = pytester.runpytest("-W", "error")
-    result.assert_outcomes(passed=2)

@@ -95,7 +95,7 @@ class DiagnosticsPlugin:
             self.exceptions.flush("teardown", item.nodeid)
 
     def pytest_sessionfinish(self) -> None:
-        self.exceptions.log_leftovers()
+        self.exceptions.drop_leftovers()
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(

@@ -4,7 +4,7 @@ asyncio cannot raise an exception from a ``call_soon`` callback or from a
 task nobody awaits into the test; it passes it to the loop's exception
 handler, whose default only logs it. The plugin installs a handler on every
 loop a loop fixture provides (once per loop, at setup, so a test pays
-nothing extra) that records such exceptions. The plugin turns the records
+nothing extra) that logs them as asyncio would and records them. The plugin turns the records
 into a :class:`~pytest_asyncio.LoopExceptionWarning` at the end of each test
 phase (setup, call, teardown), as pytest does for unraisable exceptions:
 warning from inside the handler would not work, since asyncio swallows
@@ -64,12 +64,15 @@ class LoopExceptionCollector:
             loop.set_exception_handler(self.handle)
 
     def handle(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
-        """The exception handler: record exceptions, log anything else as asyncio does."""
+        """The exception handler: log as asyncio does, and record exceptions.
+
+        Logging stays, so suites that assert on asyncio's log (``caplog``)
+        keep working when they filter the warning.
+        """
+        loop.default_exception_handler(context)
         exception = context.get("exception")
-        if not isinstance(exception, BaseException):
-            loop.default_exception_handler(context)
-            return
-        self.records.append(Record.of(loop, context, exception))
+        if isinstance(exception, BaseException):
+            self.records.append(Record.of(loop, context, exception))
 
     def flush(self, phase: str, test: str) -> None:
         """Warn about everything recorded since the last flush.
@@ -99,8 +102,6 @@ class LoopExceptionCollector:
             error.__cause__ = records[-1].exception
             raise
 
-    def log_leftovers(self) -> None:
-        """Hand what no test phase reported to asyncio's default handler (it logs)."""
-        records, self.records = self.records, []
-        for record in records:
-            record.loop.default_exception_handler(record.context)
+    def drop_leftovers(self) -> None:
+        """Forget what arrived after the last test phase; it was logged already."""
+        self.records = []
