@@ -219,10 +219,7 @@ def mixed_loops_title() -> str:
 
 
 def fixture_on_other_loop(fixture: str, kind: str, its_loop: str, test_loop: str) -> str:
-    return (
-        f"fixture {fixture!r} ({kind}) is bound to {its_loop}, "
-        f"but the test runs on {test_loop}"
-    )
+    return f"fixture {fixture!r} ({kind}) is bound to {its_loop}, but the test runs on {test_loop}"
 
 
 def fixture_loop(fixture: str, kind: str, its_loop: str) -> str:
