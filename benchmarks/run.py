@@ -98,8 +98,19 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 
 def clean_environment() -> dict[str, str]:
-    """The caller's environment without settings that would change what pytest runs."""
-    drop = ("PYTEST_ADDOPTS", "PYTEST_PLUGINS", "PYTEST_CURRENT_TEST", "PYTHONPATH")
+    """The caller's environment without settings that would change what pytest runs.
+
+    ``PYTHONDONTWRITEBYTECODE`` goes too: without cached bytecode, every run
+    would rewrite and compile the test modules again, a cost that grows with
+    the size of the module (so with the markers) and is no part of a test's.
+    """
+    drop = (
+        "PYTEST_ADDOPTS",
+        "PYTEST_PLUGINS",
+        "PYTEST_CURRENT_TEST",
+        "PYTHONPATH",
+        "PYTHONDONTWRITEBYTECODE",
+    )
     return {key: value for key, value in os.environ.items() if key not in drop}
 
 
@@ -228,18 +239,38 @@ def row(
     )
 
 
+_PROBE = """
+import asyncio, importlib.metadata as m, platform, timeit
+
+async def nothing():
+    pass
+
+def loop_round_trip():
+    loop = asyncio.new_event_loop()
+    loop.run_until_complete(nothing())
+    loop.close()
+
+best = min(timeit.repeat(loop_round_trip, number=200, repeat=5)) / 200
+print(platform.python_version(), m.version("pytest"), m.version("pytest-asyncio"), best * 1e6)
+"""
+
+
 def describe_machine(python: str, env: dict[str, str]) -> str:
-    probe = (
-        "import platform, importlib.metadata as m;"
-        "print(platform.python_version(), m.version('pytest'), m.version('pytest-asyncio'))"
-    )
+    """Versions, and a yardstick: how long a bare asyncio loop round trip takes here.
+
+    The yardstick (create a loop, run an empty coroutine, close it) makes
+    numbers from a busy or a slower machine comparable.
+    """
     # Run from "/": a checkout in the current directory would shadow the installed metadata.
-    done = subprocess.run([python, "-c", probe], env=env, capture_output=True, text=True, cwd="/")
-    versions = done.stdout.split() if done.returncode == 0 else ["?", "?", "?"]
+    done = subprocess.run([python, "-c", _PROBE], env=env, capture_output=True, text=True, cwd="/")
+    found = done.stdout.split() if done.returncode == 0 else []
+    python_version, pytest, plugin, yardstick = found if len(found) == 4 else ["?"] * 4
+    if yardstick != "?":
+        yardstick = f"{float(yardstick):.1f}"
     return (
         f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()}"
-        f" | python {versions[0]} ({python}) | pytest {versions[1]}"
-        f" | pytest-asyncio {versions[2]}"
+        f" | python {python_version} ({python}) | pytest {pytest} | pytest-asyncio {plugin}"
+        f"\nyardstick: asyncio loop create + run + close {yardstick} µs"
     )
 
 

@@ -68,3 +68,22 @@ def default_policy() -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         return _policy()
+
+
+def has_shutdown_work(loop: asyncio.AbstractEventLoop) -> bool:
+    """Whether closing ``loop`` needs ``shutdown_asyncgens()`` and
+    ``shutdown_default_executor()`` run first.
+
+    Each is a task and two loop iterations even with nothing to shut down:
+    most of the cost of closing the loop of a trivial test. asyncio's own
+    loops (``BaseEventLoop``, CPython 3.10 to 3.14) keep what they would
+    handle in ``_asyncgens`` and ``_default_executor``; ``_ready`` holds
+    callbacks still due, such as the ``aclose()`` of an async generator that
+    was garbage-collected, which those iterations would run. Any other loop
+    (uvloop) is assumed to have work.
+    """
+    base: Any = loop
+    try:
+        return bool(base._asyncgens or base._ready) or base._default_executor is not None
+    except AttributeError:
+        return True
