@@ -53,6 +53,47 @@ def request_fixture(item: pytest.Function, name: str) -> None:
         cast("dict[str, Sequence[Any]]", known).setdefault(name, definitions)
 
 
+def requested_by_name(item: pytest.Function, name: str) -> bool:
+    """Whether the test (signature, ``usefixtures``, autouse) or one of its
+    fixtures names fixture ``name``; names the plugin adds do not count.
+
+    ``Function._fixtureinfo.initialnames`` and ``.name2fixturedefs``, and
+    ``FixtureDef.argnames``: pytest 8.2 to 9.2.
+    """
+    info = item._fixtureinfo
+    if name in info.initialnames:
+        return True
+    return any(
+        name in fixturedef.argnames
+        for definitions in info.name2fixturedefs.values()
+        for fixturedef in definitions
+    )
+
+
+def cached_fixture_value(fixturedef: Any) -> tuple[bool, object]:
+    """The value pytest holds for a fixture set up and not yet torn down.
+
+    ``FixtureDef.cached_result`` is ``(value, cache key, exception info)``
+    while the fixture is active, else ``None``: pytest 8.2 to 9.2.
+
+    :returns: ``(True, value)``, or ``(False, None)`` when nothing (or an
+        error) is cached.
+    """
+    cached = fixturedef.cached_result
+    if cached is None or cached[2] is not None:
+        return False, None
+    return True, cached[0]
+
+
+def item_request(item: pytest.Function) -> pytest.FixtureRequest:
+    """The test's own ``request`` object (what its ``request`` argument would be).
+
+    ``Function._request``: pytest 8.2 to 9.2.
+    """
+    request: pytest.FixtureRequest = item._request
+    return request
+
+
 def requesting_item(request: pytest.FixtureRequest) -> pytest.Item:
     """The test on whose behalf ``request`` sets a fixture up.
 

@@ -12,7 +12,7 @@ import functools
 import inspect
 import types
 from collections.abc import Callable, Generator
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 import pytest
 
@@ -33,6 +33,7 @@ from pytest_asyncio.fixtures.ports import (
 from pytest_asyncio.fixtures.process_pool import ProcessPoolLoopFixture
 from pytest_asyncio.fixtures.scoped_loops import define_package_loops, scoped_loop_fixtures
 from pytest_asyncio.markers.async_marker import AsyncMarker, AsyncTest, ProcessPoolMarker
+from pytest_asyncio.markers.direct_loop import DirectLoop
 
 __all__ = [
     "event_loop",
@@ -56,6 +57,8 @@ unused_udp_port_factory = UdpPortFactoryFixture.fixture()
 ASYNC_TEST = pytest.StashKey[AsyncTest]()
 _SAVED_LOOP = pytest.StashKey[_asyncio_compat.CurrentLoop]()
 _SYNC_BUT_MARKED = pytest.StashKey[str]()
+_DIRECT = pytest.StashKey[DirectLoop]()
+_CLOSE_DIRECT = pytest.StashKey[Callable[[], None]]()
 _OTHER_PLUGIN_MARKERS = ("anyio", "trio")
 
 
@@ -159,7 +162,10 @@ class AsyncioPlugin:
         if mark is None:
             if settings.mode != "auto" or _belongs_to_other_plugin(item):
                 return
-        item.stash[ASYNC_TEST] = marker.prepare(item, mark)
+        test = item.stash[ASYNC_TEST] = marker.prepare(item, mark)
+        direct = DirectLoop.of(item, test.loop_fixture) if test.error is None else None
+        if direct is not None:
+            item.stash[_DIRECT] = direct
 
     def _marker_of(self, item: pytest.Function) -> tuple[AsyncMarker, pytest.Mark | None]:
         """The closest of our marks wins: a test's own mark beats its module's."""
@@ -185,6 +191,31 @@ class AsyncioPlugin:
         item.stash[_SAVED_LOOP] = _asyncio_compat.snapshot_current_loop()
         if test.error is not None:
             pytest.fail(test.error, pytrace=False)
+        direct = item.stash.get(_DIRECT, None)
+        if direct is not None:
+            self._use_direct_loop(cast(pytest.Function, item), direct)
+
+    def _use_direct_loop(self, item: pytest.Function, direct: DirectLoop) -> None:
+        """Hand the test its loop before pytest fills fixtures (see ``direct_loop``)."""
+        provided = direct.provide(item, self.settings.debug, self.diagnostics.watch)
+        if provided is None:  # the first test of a wider loop: pytest sets it up
+            return
+        loop, close = provided
+        item.funcargs[direct.name] = loop  # pytest skips fixtures already in funcargs
+        if close is not None:
+            item.stash[_CLOSE_DIRECT] = close
+        _asyncio_compat.set_current_loop(loop)
+
+    def _close_direct_loop(self, item: pytest.Item) -> None:
+        """Close a loop :meth:`_use_direct_loop` made, after the test's fixtures."""
+        close = item.stash.get(_CLOSE_DIRECT, None)
+        if close is None:
+            return
+        del item.stash[_CLOSE_DIRECT]
+        try:
+            close()
+        finally:  # report what the loop's exception handler got while closing
+            self.diagnostics.pytest_runtest_teardown(item)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_teardown(self, item: pytest.Item) -> Generator[None, None, None]:
@@ -192,16 +223,21 @@ class AsyncioPlugin:
         try:
             return (yield)
         finally:
-            saved = item.stash.get(_SAVED_LOOP, None)
-            if saved is not None:
-                _asyncio_compat.restore_current_loop(saved)
-                del item.stash[_SAVED_LOOP]  # items live all session: keep no loop alive
-            self._item = self._test = None
+            try:
+                self._close_direct_loop(item)
+            finally:
+                saved = item.stash.get(_SAVED_LOOP, None)
+                if saved is not None:
+                    _asyncio_compat.restore_current_loop(saved)
+                    del item.stash[_SAVED_LOOP]  # items live all session: keep no loop alive
+                self._item = self._test = None
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self) -> None:
         """After Ctrl-C pytest tears the last test down here, without the hook above."""
         item = self._item
+        if item is not None:
+            self._close_direct_loop(item)
         saved = item.stash.get(_SAVED_LOOP, None) if item is not None else None
         if saved is not None:
             _asyncio_compat.restore_current_loop(saved)
@@ -231,6 +267,13 @@ class AsyncioPlugin:
     @pytest.hookimpl(wrapper=True)
     def pytest_fixture_setup(self, fixturedef: Any, request: pytest.FixtureRequest) -> Any:
         function = fixturedef.func
+        direct = self._direct_loop_named(fixturedef.argname)
+        if direct is not None:  # asked for by name at run time: the same loop
+            fixturedef.func = functools.partial(_identity, direct)
+            try:
+                return (yield)
+            finally:
+                fixturedef.func = function
         kind = self._kinds.get(function)
         if kind is None:
             kind = self._kinds[function] = kind_of(function)
@@ -257,6 +300,13 @@ class AsyncioPlugin:
             return (yield)
         finally:
             fixturedef.func = function
+
+    def _direct_loop_named(self, name: str) -> asyncio.AbstractEventLoop | None:
+        """The loop :meth:`_use_direct_loop` made for the running test, if it is ``name``."""
+        item = self._item
+        if item is None or _CLOSE_DIRECT not in item.stash or item.stash[_DIRECT].name != name:
+            return None
+        return cast(asyncio.AbstractEventLoop, cast(pytest.Function, item).funcargs[name])
 
     def _is_provider(self, function: Callable[..., Any]) -> bool:
         """Whether ``function`` comes from :meth:`Fixture.fixture`, which takes
@@ -319,6 +369,10 @@ def _refuse_loop(fixturedef: Any, request: pytest.FixtureRequest, message: str) 
     """
     fixturedef.finish(request)
     pytest.fail(message, pytrace=False)
+
+
+def _identity(value: object) -> object:
+    return value
 
 
 def _is_coroutine_test(function: object) -> bool:

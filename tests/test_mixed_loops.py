@@ -100,6 +100,10 @@ def test_other_failures_get_no_section(pytester: pytest.Pytester, run_clean: Run
     assert _messages.mixed_loops_title() not in result.stdout.str()
 
 
+@pytest.mark.skipif(
+    pytest.version_tuple < (9,),
+    reason="pytest before 9.0 prints no report sections under --tb=line",
+)
 def test_short_tracebacks_still_get_the_lines(
     pytester: pytest.Pytester, run_clean: RunClean
 ) -> None:

@@ -45,17 +45,20 @@ class DiagnosticsPlugin:
         Call it after the fixture function ran: the finalizer registered here
         then runs before the fixture's own teardown, while the loop is open.
         """
-        self.exceptions.watch(loop)
-        self.loop_names[id(loop)] = fixturedef.argname
         request.addfinalizer(
-            functools.partial(
-                self._before_loop_teardown,
-                loop,
-                fixturedef.argname,
-                fixturedef.scope,
-                request.node.nodeid,
-            )
+            self.watch(loop, fixturedef.argname, fixturedef.scope, request.node.nodeid)
         )
+
+    def watch(
+        self, loop: asyncio.AbstractEventLoop, fixture: str, scope: str, node: str
+    ) -> Callable[[], None]:
+        """Watch ``loop``, provided as fixture ``fixture`` of ``scope`` for ``node``.
+
+        :returns: the check to run right before the loop is torn down.
+        """
+        self.exceptions.watch(loop)
+        self.loop_names[id(loop)] = fixture
+        return functools.partial(self._before_loop_teardown, loop, fixture, scope, node)
 
     def _before_loop_teardown(
         self, loop: asyncio.AbstractEventLoop, fixture: str, scope: str, node: str

@@ -1,0 +1,105 @@
+"""A marked test's loop, handed to it without pytest's fixture machinery where that is safe.
+
+Why: on pytest 9, setting up a function-scoped fixture costs a trivial test
+about as much as creating and closing its loop, and even a cached module
+loop costs more per test than running the test's coroutine. So when nothing
+but the marker needs the loop fixture (neither the test's signature nor a
+fixture of it names the fixture), the plugin puts the loop into
+``item.funcargs`` itself before pytest fills the fixtures; pytest then skips
+that name. The loop is the same one the fixture would have given:
+
+* a function-scoped loop is made and torn down by the :class:`LoopFixture`
+  subclass that the fixture name resolves to for the test, as its fixture
+  would do (made before the test's setup, closed after its teardown);
+* a wider loop (``loop_scope="module"``...) is the value pytest has cached
+  for the scoped fixture; the first test of each scope, which finds nothing
+  cached, sets the fixture up through pytest as before.
+
+Anything else (a plain ``@pytest.fixture def event_loop()``, a subclass that
+overrides ``from_request``, an overridden ``event_loop_policy``) keeps the
+fixture path.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from pytest_asyncio import _compat, _messages
+from pytest_asyncio.fixtures.base import fixture_class
+from pytest_asyncio.fixtures.loop import LoopFixture
+from pytest_asyncio.fixtures.policy import POLICY_FIXTURE
+
+_LOOP_FROM_REQUEST = LoopFixture.from_request.__func__  # type: ignore[attr-defined]
+
+#: Watches a loop and returns the check to run right before it is torn down.
+Watch = Callable[[asyncio.AbstractEventLoop, str, str, str], Callable[[], None]]
+
+
+@dataclass(frozen=True)
+class DirectLoop:
+    """How a marked test gets its loop without pytest's fixture machinery."""
+
+    #: The loop fixture's name.
+    name: str
+    #: The fixture definition pytest would use for the test.
+    fixturedef: Any
+    #: The class that makes a function-scoped loop; ``None`` for a wider loop.
+    maker: type[LoopFixture] | None
+
+    @classmethod
+    def of(cls, item: pytest.Function, name: str) -> DirectLoop | None:
+        """Decide, once at collection, whether ``item`` can get loop ``name`` directly.
+
+        :returns: ``None`` where the fixture path must stay.
+        """
+        if _compat.requested_by_name(item, name):
+            return None
+        definitions = _compat.visible_fixturedefs(item, name)
+        if not definitions or definitions[-1].params is not None:
+            return None
+        fixturedef = definitions[-1]
+        if fixturedef.scope != "function":
+            return cls(name, fixturedef, None)
+        maker = fixture_class(fixturedef.func)
+        if not isinstance(maker, type) or not issubclass(maker, LoopFixture):
+            return None
+        # A from_request of the subclass's own, or the policy fixture it reads,
+        # may need fixtures, which cannot be requested before pytest's setup.
+        if maker.from_request.__func__ is not _LOOP_FROM_REQUEST:  # type: ignore[attr-defined]
+            return None
+        if len(_compat.visible_fixturedefs(item, POLICY_FIXTURE)) > 1:
+            return None
+        return cls(name, fixturedef, maker)
+
+    def provide(
+        self, item: pytest.Function, debug: bool, watch: Watch
+    ) -> tuple[asyncio.AbstractEventLoop, Callable[[], None] | None] | None:
+        """The test's loop, and what closes it (``None`` for a wider loop's).
+
+        Called before pytest sets up the test's fixtures.
+
+        :returns: ``None`` when pytest must set the fixture up (nothing cached).
+        """
+        if self.maker is None:
+            found, value = _compat.cached_fixture_value(self.fixturedef)
+            return (value, None) if found and isinstance(value, asyncio.AbstractEventLoop) else None
+        maker = self.maker.from_request(_compat.item_request(item))
+        loop = maker.setup()
+        if not isinstance(loop, asyncio.AbstractEventLoop):
+            pytest.fail(_messages.not_a_loop(self.name, loop), pytrace=False)
+        if debug:
+            loop.set_debug(True)
+        check = watch(loop, self.name, "function", item.nodeid)
+
+        def close() -> None:
+            try:
+                check()
+            finally:
+                maker.teardown(loop)
+
+        return loop, close

@@ -1,0 +1,173 @@
+"""The loop of a marked test handed over without pytest's fixture machinery.
+
+When nothing but the marker needs the loop fixture, the plugin puts the loop
+into the test's funcargs itself (``pytest_asyncio/markers/direct_loop.py``).
+What a test sees must not change: the same loop whoever asks for it, the
+same cleanup and reports, and the fixture path wherever a user's code could
+tell the difference.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from pytest_asyncio.fixtures.loop import LoopFixture
+from pytest_asyncio.markers.direct_loop import DirectLoop
+
+if TYPE_CHECKING:
+    from conftest import RunClean
+
+
+def test_the_loop_asked_for_by_name_is_the_running_one(
+    pytester: pytest.Pytester, run_clean: RunClean
+) -> None:
+    pytester.makepyfile(
+        """
+        import asyncio
+        import pytest
+
+        @pytest.fixture
+        def loop_by_name(request):
+            return request.getfixturevalue("event_loop")
+
+        @pytest.mark.asyncio
+        async def test_by_name_in_the_body(request):
+            assert request.getfixturevalue("event_loop") is asyncio.get_running_loop()
+
+        @pytest.mark.asyncio
+        async def test_by_name_in_a_fixture(loop_by_name):
+            assert loop_by_name is asyncio.get_running_loop()
+
+        @pytest.mark.asyncio
+        async def test_each_test_has_its_own(request):
+            previous = getattr(pytest, "_seen_loop", None)
+            pytest._seen_loop = asyncio.get_running_loop()
+            assert previous is None or previous.is_closed()
+        """
+    )
+    run_clean().assert_outcomes(passed=3)
+
+
+def test_a_module_loop_is_shared_then_closed(
+    pytester: pytest.Pytester, run_clean: RunClean
+) -> None:
+    pytester.makepyfile(
+        test_a="""
+        import asyncio
+        import pytest
+
+        LOOPS = []
+
+        @pytest.mark.parametrize("n", range(3))
+        @pytest.mark.asyncio(loop_scope="module")
+        async def test_shares(n):
+            LOOPS.append(asyncio.get_running_loop())
+            assert len(set(LOOPS)) == 1
+        """,
+        test_b="""
+        import pytest
+        from test_a import LOOPS
+
+        def test_closed_after_its_module():
+            assert len(LOOPS) == 3 and LOOPS[0].is_closed()
+        """,
+    )
+    run_clean().assert_outcomes(passed=4)
+
+
+def test_an_exception_while_closing_is_the_tests(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import asyncio
+        import pytest
+
+        async def stubborn():
+            try:
+                await asyncio.sleep(60)
+            except asyncio.CancelledError:
+                raise ValueError("refused to stop")
+
+        @pytest.mark.asyncio
+        async def test_leaves_a_stubborn_task():
+            asyncio.get_running_loop().create_task(stubborn())
+            await asyncio.sleep(0)
+
+        def test_next():
+            pass
+        """
+    )
+    # In a fresh process: this suite's own "error" filter would apply in-process.
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2, warnings=2)
+    result.stdout.fnmatch_lines(["*::test_leaves_a_stubborn_task", "*LeakedTaskWarning*"])
+    result.stdout.fnmatch_lines(["*LoopExceptionWarning*", "*ValueError: refused to stop*"])
+
+
+# -- when the fixture path stays ---------------------------------------------
+
+
+def _decision(pytester: pytest.Pytester, source: str) -> DirectLoop | None:
+    pytester.makepyfile(source)
+    items, _ = pytester.inline_genitems("-p", "no:cacheprovider")
+    from pytest_asyncio.plugin import _DIRECT
+
+    return items[0].stash.get(_DIRECT, None)
+
+
+MARKED = """
+    import pytest
+
+    @pytest.mark.asyncio
+    async def test_it({args}):
+        pass
+    """
+
+
+def test_the_default_loop_is_made_directly(pytester: pytest.Pytester) -> None:
+    direct = _decision(pytester, MARKED.format(args=""))
+    assert direct is not None and direct.maker is LoopFixture
+
+
+def test_a_wider_loop_comes_from_the_cache(pytester: pytest.Pytester) -> None:
+    source = MARKED.replace("asyncio", 'asyncio(loop_scope="module")', 1).format(args="")
+    direct = _decision(pytester, source)
+    assert direct is not None and direct.maker is None
+
+
+@pytest.mark.parametrize(
+    "conftest",
+    [
+        pytest.param("", id="the-test-names-the-fixture"),
+        pytest.param(
+            "import asyncio, pytest\n"
+            "@pytest.fixture\n"
+            "def event_loop():\n"
+            "    loop = asyncio.new_event_loop()\n"
+            "    yield loop\n"
+            "    loop.close()\n",
+            id="plain-override",
+        ),
+        pytest.param(
+            "import asyncio, pytest\n"
+            "@pytest.fixture(scope='session')\n"
+            "def event_loop_policy():\n"
+            "    return asyncio.DefaultEventLoopPolicy()\n",
+            id="policy-override",
+        ),
+        pytest.param(
+            "from pytest_asyncio import LoopFixture\n"
+            "class Reading(LoopFixture):\n"
+            "    @classmethod\n"
+            "    def from_request(cls, request):\n"
+            "        return cls()\n"
+            "event_loop = Reading.fixture()\n",
+            id="own-from-request",
+        ),
+    ],
+)
+def test_the_fixture_path_stays(pytester: pytest.Pytester, conftest: str) -> None:
+    pytester.makeconftest(conftest)
+    args = "event_loop" if not conftest else ""
+    assert _decision(pytester, MARKED.format(args=args)) is None
