@@ -33,6 +33,29 @@ def visible_fixturedefs(node: pytest.Item | pytest.Collector, name: str) -> Sequ
     return manager.getfixturedefs(name, node) or ()
 
 
+_VISIBLE = pytest.StashKey[dict[tuple[str, str], Sequence[Any]]]()
+
+
+def fixturedefs_of(item: pytest.Function, name: str) -> Sequence[Any]:
+    """Like :func:`visible_fixturedefs`, from what collection recorded when it can.
+
+    Otherwise looked up once per module or class: fixtures are defined by
+    collectors, so the tests of one see the same definitions (a test's own
+    parametrization is in what collection recorded).
+    ``Function._fixtureinfo.name2fixturedefs``: pytest 8.2 to 9.2.
+    """
+    known = item._fixtureinfo.name2fixturedefs.get(name)
+    if known:
+        return known
+    parent = item.parent
+    key = (parent.nodeid if parent is not None else "", name)
+    cache = item.session.stash.setdefault(_VISIBLE, {})
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = visible_fixturedefs(item, name)
+    return found
+
+
 def request_fixture(item: pytest.Function, name: str) -> None:
     """Make ``item`` request fixture ``name``, as if its signature named it.
 
@@ -46,7 +69,7 @@ def request_fixture(item: pytest.Function, name: str) -> None:
     info = item._fixtureinfo
     if name not in info.names_closure:
         info.names_closure.insert(0, name)
-    definitions = info.name2fixturedefs.get(name) or visible_fixturedefs(item, name)
+    definitions = fixturedefs_of(item, name)
     if not definitions:  # unknown name: pytest reports it at setup
         return
     for known in (info.name2fixturedefs, item._request._arg2fixturedefs):

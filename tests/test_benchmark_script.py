@@ -42,6 +42,7 @@ def test_quick_run_prints_a_row_per_workload() -> None:
     lines = done.stdout.splitlines()
     assert lines[0].startswith("machine: ")
     assert "pytest-asyncio" in lines[0]
+    assert re.match(rf"yardstick: asyncio loop create \+ run \+ close {NUMBER} µs$", lines[1])
     for workload, pattern in EXPECTED_ROWS.items():
         rows = [line for line in lines if re.match(pattern, line)]
         assert len(rows) == 1, f"no row for {workload} in:\n{done.stdout}"

@@ -32,7 +32,7 @@ import pytest
 from pytest_asyncio import _compat, _messages
 from pytest_asyncio.fixtures.base import fixture_class
 from pytest_asyncio.fixtures.loop import LoopFixture
-from pytest_asyncio.fixtures.policy import POLICY_FIXTURE
+from pytest_asyncio.fixtures.policy import is_policy_overridden
 
 _LOOP_FROM_REQUEST = LoopFixture.from_request.__func__  # type: ignore[attr-defined]
 
@@ -59,7 +59,7 @@ class DirectLoop:
         """
         if _compat.requested_by_name(item, name):
             return None
-        definitions = _compat.visible_fixturedefs(item, name)
+        definitions = _compat.fixturedefs_of(item, name)
         if not definitions or definitions[-1].params is not None:
             return None
         fixturedef = definitions[-1]
@@ -72,7 +72,7 @@ class DirectLoop:
         # may need fixtures, which cannot be requested before pytest's setup.
         if maker.from_request.__func__ is not _LOOP_FROM_REQUEST:  # type: ignore[attr-defined]
             return None
-        if len(_compat.visible_fixturedefs(item, POLICY_FIXTURE)) > 1:
+        if is_policy_overridden(item):
             return None
         return cls(name, fixturedef, maker)
 
