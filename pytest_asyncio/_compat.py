@@ -108,15 +108,6 @@ def cached_fixture_value(fixturedef: Any) -> tuple[bool, object]:
     return True, cached[0]
 
 
-def item_request(item: pytest.Function) -> pytest.FixtureRequest:
-    """The test's own ``request`` object (what its ``request`` argument would be).
-
-    ``Function._request``: pytest 8.2 to 9.2.
-    """
-    request: pytest.FixtureRequest = item._request
-    return request
-
-
 def requesting_item(request: pytest.FixtureRequest) -> pytest.Item:
     """The test on whose behalf ``request`` sets a fixture up.
 

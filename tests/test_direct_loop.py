@@ -40,14 +40,17 @@ def test_the_loop_asked_for_by_name_is_the_running_one(
         async def test_by_name_in_a_fixture(loop_by_name):
             assert loop_by_name is asyncio.get_running_loop()
 
+        LOOPS = []
+
+        @pytest.mark.parametrize("n", range(2))
         @pytest.mark.asyncio
-        async def test_each_test_has_its_own(request):
-            previous = getattr(pytest, "_seen_loop", None)
-            pytest._seen_loop = asyncio.get_running_loop()
-            assert previous is None or previous.is_closed()
+        async def test_each_test_has_its_own(n):
+            LOOPS.append(asyncio.get_running_loop())
+            assert len(set(LOOPS)) == len(LOOPS)
+            assert all(loop.is_closed() for loop in LOOPS[:-1])
         """
     )
-    run_clean().assert_outcomes(passed=3)
+    run_clean().assert_outcomes(passed=4)
 
 
 def test_a_module_loop_is_shared_then_closed(

@@ -88,7 +88,9 @@ class DirectLoop:
         if self.maker is None:
             found, value = _compat.cached_fixture_value(self.fixturedef)
             return (value, None) if found and isinstance(value, asyncio.AbstractEventLoop) else None
-        maker = self.maker.from_request(_compat.item_request(item))
+        # What LoopFixture.from_request returns where the policy is not
+        # overridden (checked in of()), without its per-test lookup.
+        maker = self.maker(policy=None)
         loop = maker.setup()
         if not isinstance(loop, asyncio.AbstractEventLoop):
             pytest.fail(_messages.not_a_loop(self.name, loop), pytrace=False)
