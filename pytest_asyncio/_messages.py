@@ -244,3 +244,12 @@ def no_unused_port(kind: str, host: str, attempts: int) -> str:
         f"only ports already handed out in this run, {attempts} times in a row. "
         "Too many ports are in use; free some, or draw fewer in one session."
     )
+
+
+def undeclared_async_fixture(fixture: str, test: object) -> str:
+    name = getattr(test, "nodeid", "the test")
+    return (
+        f"{name} requests the async fixture {fixture!r}, which asyncio_mode=strict "
+        "does not run because it is declared with plain @pytest.fixture. Declare it "
+        "with @pytest_asyncio.fixture, or set asyncio_mode = auto."
+    )

@@ -277,6 +277,13 @@ class AsyncioPlugin:
         kind = self._kinds.get(function)
         if kind is None:
             kind = self._kinds[function] = kind_of(function)
+        if kind is not Kind.SYNC and self._is_undeclared_in_strict_mode(fixturedef):
+            message = _messages.undeclared_async_fixture(fixturedef.argname, self._item)
+            fixturedef.func = functools.partial(_refuse_fixture, message)
+            try:
+                return (yield)
+            finally:
+                fixturedef.func = function
         if kind is Kind.SYNC or not self._runs_fixture(fixturedef):
             if kind is Kind.SYNC and self._is_provider(function):
                 fixturedef.func = functools.partial(function, request=request)
@@ -315,6 +322,16 @@ class AsyncioPlugin:
         if provider is None:
             provider = self._providers[function] = fixture_class(function) is not None
         return provider
+
+    def _is_undeclared_in_strict_mode(self, fixturedef: Any) -> bool:
+        """A plain async fixture that one of our tests needs, which strict mode leaves alone."""
+        item = self._item
+        return (
+            self.settings.mode == "strict"
+            and declared(fixturedef.func) is None
+            and item is not None
+            and ASYNC_TEST in item.stash
+        )
 
     def _runs_fixture(self, fixturedef: Any) -> bool:
         """Whether an async fixture is ours to run (see the modes in the docs)."""
@@ -373,6 +390,11 @@ def _refuse_loop(fixturedef: Any, request: pytest.FixtureRequest, message: str) 
 
 def _identity(value: object) -> object:
     return value
+
+
+def _refuse_fixture(message: str, **_arguments: object) -> NoReturn:
+    """Stands in for a fixture the plugin will not run, so pytest reports ``message``."""
+    pytest.fail(message, pytrace=False)
 
 
 def _is_coroutine_test(function: object) -> bool:
