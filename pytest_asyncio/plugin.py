@@ -408,4 +408,4 @@ def _belongs_to_other_plugin(item: pytest.Item) -> bool:
     """anyio and trio run their own marked tests and those tests' fixtures."""
     if "anyio_backend" in getattr(item, "fixturenames", ()):
         return True
-    return any(item.get_closest_marker(name) for name in _OTHER_PLUGIN_MARKERS)
+    return any(mark.name in _OTHER_PLUGIN_MARKERS for mark in item.iter_markers())

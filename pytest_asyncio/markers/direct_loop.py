@@ -36,6 +36,8 @@ from pytest_asyncio.fixtures.policy import is_policy_overridden
 
 _LOOP_FROM_REQUEST = LoopFixture.from_request.__func__  # type: ignore[attr-defined]
 
+_DECISIONS = pytest.StashKey[dict[tuple[str, str], "DirectLoop | None"]]()
+
 #: Watches a loop and returns the check to run right before it is torn down.
 Watch = Callable[[asyncio.AbstractEventLoop, str, str, str], Callable[[], None]]
 
@@ -59,6 +61,18 @@ class DirectLoop:
         """
         if _compat.requested_by_name(item, name):
             return None
+        # The rest depends only on where the test lives: decided once per
+        # module or class (a test's own parametrization of the name was ruled
+        # out above).
+        parent = item.parent
+        key = (parent.nodeid if parent is not None else "", name)
+        decisions = item.session.stash.setdefault(_DECISIONS, {})
+        if key not in decisions:
+            decisions[key] = cls._decide(item, name)
+        return decisions[key]
+
+    @classmethod
+    def _decide(cls, item: pytest.Function, name: str) -> DirectLoop | None:
         definitions = _compat.fixturedefs_of(item, name)
         if not definitions or definitions[-1].params is not None:
             return None
