@@ -87,3 +87,17 @@ def has_shutdown_work(loop: asyncio.AbstractEventLoop) -> bool:
         return bool(base._asyncgens or base._ready) or base._default_executor is not None
     except AttributeError:
         return True
+
+
+def has_ready_callbacks(loop: asyncio.AbstractEventLoop) -> bool:
+    """Whether callbacks wait in ``loop``'s queue for its next iteration.
+
+    Read from inside the last step of a task the plugin runs: with nothing
+    queued, the loop may stop at the end of this iteration; otherwise the
+    queued callbacks (a cancelled task's last step, a transport's
+    ``connection_lost``) get the one more iteration ``run_until_complete``
+    would give them. ``BaseEventLoop._ready`` as in the function above; any
+    other loop answers ``True``, the behaviour of ``run_until_complete``.
+    """
+    ready = getattr(loop, "_ready", None)
+    return ready is None or len(ready) > 0

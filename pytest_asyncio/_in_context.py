@@ -63,8 +63,3 @@ class InContext(Generic[T]):
     @property
     def cr_await(self) -> Any:
         return getattr(self._coro, "cr_await", None)
-
-
-async def run_in_context(coro: Coroutine[Any, Any, T], context: contextvars.Context) -> T:
-    """The task body: await ``coro`` with every step inside ``context``."""
-    return await InContext(coro, context)
