@@ -1,0 +1,195 @@
+"""What the plugin does as pytest sets up each fixture, sync or async.
+
+pytest calls every fixture function itself; around each call the plugin
+swaps ``fixturedef.func`` for the activation: an async fixture gets a sync
+stand-in that runs it on the right loop, a loop fixture's value is checked
+and watched, a :class:`~pytest_asyncio.Fixture` provider gets its request.
+
+Why a plan per fixture definition: this hook runs for every fixture of the
+session, so what does not change between activations (the function's
+kind, its declaration, whether it is a loop fixture) is worked out once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from typing import Any, NoReturn
+
+import pytest
+
+from pytest_asyncio import _asyncio_compat, _messages
+from pytest_asyncio.diagnostics.hooks import DiagnosticsPlugin
+from pytest_asyncio.fixtures.async_fixtures import AsyncFixtureAdapter, Kind, kind_of
+from pytest_asyncio.fixtures.base import fixture_class
+from pytest_asyncio.fixtures.declare import Declared, declared
+from pytest_asyncio.fixtures.loop import close_loop
+from pytest_asyncio.markers.async_marker import AsyncTest
+
+_OTHER_PLUGIN_MARKERS = ("anyio", "trio")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the plugin decided once about one fixture definition."""
+
+    #: The fixture function the plan is for (pytest's ``fixturedef.func``).
+    function: Callable[..., Any]
+    kind: Kind
+    declaration: Declared | None
+    #: Made by :meth:`Fixture.fixture`: takes ``request`` from the plugin.
+    provider: bool
+    #: One of the plugin's loop fixture names: its value is checked and watched.
+    is_loop: bool
+
+
+class FixtureSetup:
+    """The ``pytest_fixture_setup`` work of :class:`~pytest_asyncio.plugin.AsyncioPlugin`."""
+
+    def __init__(
+        self,
+        mode: str,
+        debug: bool,
+        timeout: float | None,
+        adapter: AsyncFixtureAdapter,
+        diagnostics: DiagnosticsPlugin,
+        loop_names: set[str],
+    ) -> None:
+        self.mode = mode
+        self.debug = debug
+        self.timeout = timeout
+        self.adapter = adapter
+        self.diagnostics = diagnostics
+        self.loop_names = loop_names
+        self._plans: dict[object, Plan] = {}
+        self._made_loops: dict[object, asyncio.AbstractEventLoop] = {}
+        #: The test being set up, and what the plugin decided about it.
+        self.item: pytest.Item | None = None
+        self.test: AsyncTest | None = None
+        #: The loop handed to the running test directly (see ``direct_loop``), by name.
+        self.direct_name: str | None = None
+        self.direct_loop: asyncio.AbstractEventLoop | None = None
+
+    def plan(self, fixturedef: Any) -> Plan:
+        function = fixturedef.func
+        plan = self._plans.get(fixturedef)
+        if plan is None or plan.function is not function:
+            plan = self._plans[fixturedef] = Plan(
+                function=function,
+                kind=kind_of(function),
+                declaration=declared(function),
+                provider=fixture_class(function) is not None,
+                is_loop=fixturedef.argname in self.loop_names,
+            )
+        return plan
+
+    def around(
+        self, fixturedef: Any, request: pytest.FixtureRequest
+    ) -> Generator[None, object, object]:
+        """The body of the ``pytest_fixture_setup`` wrapper."""
+        function = fixturedef.func
+        if fixturedef.argname == self.direct_name:  # asked for by name at run time
+            fixturedef.func = functools.partial(_identity, self.direct_loop)
+        else:
+            plan = self.plan(fixturedef)
+            if plan.kind is not Kind.SYNC and self._runs(plan):
+                fixturedef.func = self._stand_in(fixturedef, request, plan)
+            else:
+                if plan.provider:
+                    fixturedef.func = functools.partial(function, request=request)
+                try:
+                    if plan.is_loop:
+                        return self._check_loop(fixturedef, request, (yield))
+                    self._make_loop_current_for(fixturedef, request)
+                    return (yield)
+                finally:
+                    fixturedef.func = function
+        try:
+            return (yield)
+        finally:
+            fixturedef.func = function
+
+    def _runs(self, plan: Plan) -> bool:
+        """Whether an async fixture is ours to run (see the modes in the docs)."""
+        if plan.declaration is not None or self.test is not None:
+            return True  # strict mode refuses an undeclared one in _stand_in
+        if self.mode == "strict":
+            return False
+        item = self.item
+        return item is None or not belongs_to_other_plugin(item)
+
+    def _stand_in(
+        self, fixturedef: Any, request: pytest.FixtureRequest, plan: Plan
+    ) -> Callable[..., Any]:
+        test = self.test
+        item = self.item
+        if self.mode == "strict" and plan.declaration is None:
+            message = _messages.undeclared_async_fixture(fixturedef.argname, item)
+            return functools.partial(_refuse_fixture, message)
+        return self.adapter.stand_in(
+            fixturedef,
+            request,
+            plan.function,
+            plan.kind,
+            plan.declaration,
+            test_loop=test.loop_fixture if test is not None else None,
+            timeout=test.timeout if test is not None else self.timeout,
+            test_id=item.nodeid if item is not None else None,
+        )
+
+    def _make_loop_current_for(self, fixturedef: Any, request: pytest.FixtureRequest) -> None:
+        test = self.test
+        if test is not None and test.loop_fixture in fixturedef.argnames:
+            _asyncio_compat.set_current_loop(request.getfixturevalue(test.loop_fixture))
+
+    def _check_loop(
+        self, fixturedef: Any, request: pytest.FixtureRequest, value: object
+    ) -> asyncio.AbstractEventLoop:
+        name = fixturedef.argname
+        if not isinstance(value, asyncio.AbstractEventLoop):
+            _refuse_loop(fixturedef, request, _messages.not_a_loop(name, value))
+        if value.is_closed():
+            _refuse_loop(fixturedef, request, _messages.loop_is_closed(name))
+        if self.debug:
+            value.set_debug(True)
+        self._made_loops[fixturedef] = value
+        self.diagnostics.watch_loop(value, fixturedef, request)
+        test = self.test
+        if test is not None and test.loop_fixture == name:
+            _asyncio_compat.set_current_loop(value)
+        return value
+
+    def post_finalizer(self, fixturedef: Any) -> None:
+        """Close a loop the user's fixture left open, so nothing leaks."""
+        loop = self._made_loops.pop(fixturedef, None)
+        if loop is not None:
+            close_loop(loop)
+
+
+def belongs_to_other_plugin(item: pytest.Item) -> bool:
+    """anyio and trio run their own marked tests and those tests' fixtures."""
+    if "anyio_backend" in getattr(item, "fixturenames", ()):
+        return True
+    return any(mark.name in _OTHER_PLUGIN_MARKERS for mark in item.iter_markers())
+
+
+def _refuse_loop(fixturedef: Any, request: pytest.FixtureRequest, message: str) -> NoReturn:
+    """Fail a loop fixture whose value is unusable, for every test that uses it.
+
+    pytest has already cached the value when our hook sees it; finishing the
+    fixture (which runs its teardown) drops it, so the next test in its scope
+    sets it up again and fails with the same message instead of running.
+    """
+    fixturedef.finish(request)
+    pytest.fail(message, pytrace=False)
+
+
+def _identity(value: object) -> object:
+    return value
+
+
+def _refuse_fixture(message: str, **_arguments: object) -> NoReturn:
+    """Stands in for a fixture the plugin will not run, so pytest reports ``message``."""
+    pytest.fail(message, pytrace=False)
