@@ -14,8 +14,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import warnings
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 
 def _policy() -> Any:
@@ -24,8 +23,7 @@ def _policy() -> Any:
     return asyncio.get_event_loop_policy()
 
 
-@dataclass(frozen=True)
-class CurrentLoop:
+class CurrentLoop(NamedTuple):
     """A snapshot of the main thread's "current loop" slot, to put back later."""
 
     loop: asyncio.AbstractEventLoop | None
@@ -35,15 +33,23 @@ class CurrentLoop:
 def snapshot_current_loop() -> CurrentLoop:
     """Read the current loop slot without creating a loop or warning."""
     local = getattr(_policy(), "_local", None)
-    return CurrentLoop(
-        loop=getattr(local, "_loop", None),
-        set_called=bool(getattr(local, "_set_called", False)),
-    )
+    return CurrentLoop(getattr(local, "_loop", None), bool(getattr(local, "_set_called", False)))
 
 
 def set_current_loop(loop: asyncio.AbstractEventLoop | None) -> None:
     """Make ``loop`` the current loop (``set_event_loop`` is not deprecated)."""
     asyncio.set_event_loop(loop)
+
+
+def make_current(loop: asyncio.AbstractEventLoop) -> None:
+    """:func:`set_current_loop`, skipped when ``loop`` already is the current loop.
+
+    Cheaper per test than setting it again (the policy's setter checks
+    the loop's type and the thread, and attaches a child watcher).
+    """
+    local = getattr(_policy(), "_local", None)
+    if getattr(local, "_loop", None) is not loop or not getattr(local, "_set_called", True):
+        asyncio.set_event_loop(loop)
 
 
 def restore_current_loop(saved: CurrentLoop) -> None:

@@ -11,7 +11,7 @@ import asyncio
 import inspect
 import types
 from collections.abc import Callable, Generator
-from typing import Any, cast
+from typing import Any
 
 import pytest
 
@@ -200,7 +200,7 @@ class AsyncioPlugin:
             pytest.fail(test.error, pytrace=False)
         direct = item.stash.get(_DIRECT, None)
         if direct is not None:
-            self._use_direct_loop(cast(pytest.Function, item), direct)
+            self._use_direct_loop(item, direct)  # type: ignore[arg-type] # a Function
 
     def _use_direct_loop(self, item: pytest.Function, direct: DirectLoop) -> None:
         """Hand the test its loop before pytest fills fixtures (see ``direct_loop``)."""
@@ -262,7 +262,7 @@ class AsyncioPlugin:
             self._refuse_unmarked(pyfuncitem)
             return None
         loop = pyfuncitem.funcargs[test.loop_fixture]
-        _asyncio_compat.set_current_loop(loop)  # type: ignore[arg-type]
+        _asyncio_compat.make_current(loop)  # type: ignore[arg-type]
         test.marker.run(pyfuncitem, test)
         return True
 
