@@ -20,7 +20,7 @@ import contextvars
 import sys
 import types
 from collections.abc import Coroutine, Generator
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from pytest_asyncio import _asyncio_compat, _messages
 from pytest_asyncio._in_context import InContext
@@ -69,9 +69,20 @@ def run_coroutine(
     :param description: how messages name what ran (e.g. the test id).
     """
     __tracebackhide__ = True  # pytest: show the user's frames, not this bridge
-    _check_usable(loop, coro, description)
+    if loop.is_closed() or loop.is_running():
+        _refuse(loop, coro, description)
     stopping: list[asyncio.Handle] = []
-    task = _start_task(loop, _task_body(loop, coro, context, stopping), context)
+    awaitable: Coroutine[Any, Any, T] | InContext[T] = coro
+    if context is not None and sys.version_info < (3, 11):
+        awaitable = InContext(coro, context)
+    body = _task_body(loop, awaitable, stopping)
+    body.send(None)  # to its ``try``: see _task_body
+    if context is None:
+        task = loop.create_task(body)
+    elif sys.version_info >= (3, 11):
+        task = loop.create_task(body, context=context)
+    else:  # a 3.10 task runs in a copy of the context it is created in
+        task = context.run(loop.create_task, body)
     expiry = _Expiry(task, description, timeout) if timeout else None
     try:
         loop.run_forever()  # the task stops the loop as it ends (see _task_body)
@@ -98,32 +109,18 @@ def run_coroutine(
     return task.result()
 
 
-def _check_usable(
+def _refuse(
     loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, Any], description: str
-) -> None:
+) -> NoReturn:
     """Refuse a closed or already running loop before a task exists.
 
     Closing ``coro`` here keeps it from warning "never awaited" later, at a
     garbage collection far from the cause.
     """
+    coro.close()
     if loop.is_closed():
-        coro.close()
         raise RunFailed(_messages.loop_closed_early(description))
-    if loop.is_running():
-        coro.close()
-        raise RunFailed(_messages.loop_already_running(description))
-
-
-def _start_task(
-    loop: asyncio.AbstractEventLoop,
-    body: Coroutine[Any, Any, T],
-    context: contextvars.Context | None,
-) -> asyncio.Task[T]:
-    if context is None:
-        return loop.create_task(body)
-    if sys.version_info >= (3, 11):
-        return loop.create_task(body, context=context)
-    return context.run(loop.create_task, body)
+    raise RunFailed(_messages.loop_already_running(description))
 
 
 @types.coroutine
@@ -131,48 +128,37 @@ def _first_step() -> Generator[None, None, None]:
     yield  # a bare yield: the task's first step resumes the body right away
 
 
-def _task_body(
+async def _task_body(
     loop: asyncio.AbstractEventLoop,
-    coro: Coroutine[Any, Any, T],
-    context: contextvars.Context | None,
+    awaitable: Coroutine[Any, Any, T] | InContext[T],
     stopping: list[asyncio.Handle],
-) -> Coroutine[Any, Any, T]:
-    """The task's coroutine: ``coro``, then stop the loop.
+) -> T:
+    """The task's coroutine: ``awaitable``, then stop the loop.
 
     Why: ``run_until_complete`` learns that its task ended from a done
     callback, one loop iteration later, even when nothing else is left to
     run; stopping from the task's last step saves that iteration, a third of
     the cost of a trivial fixture or test. Callbacks the last step queued
     still run before the loop stops (the stop is queued after them). The
-    body is advanced to its ``try`` before the task exists, so even a task
-    cancelled before its first step stops the loop.
+    caller advances the body to its ``try`` before the task exists, so even
+    a task cancelled before its first step stops the loop.
 
-    :param context: on Python 3.10, where a task runs in a *copy* of the
-        context it is created in, the body drives ``coro`` step by step
-        inside ``context`` itself (see ``_in_context``).
+    :param awaitable: the user's coroutine; on Python 3.10, where a task runs
+        in a *copy* of the context it is created in, wrapped to run each
+        step inside the given context itself (see ``_in_context``).
     :param stopping: receives the queued stop, for the caller to cancel if
         the loop stopped for another reason first.
     """
-
-    awaitable: Coroutine[Any, Any, T] | InContext[T] = coro
-    if context is not None and sys.version_info < (3, 11):
-        awaitable = InContext(coro, context)
-
-    async def body() -> T:
-        __tracebackhide__ = True
-        try:
-            await _first_step()
-            return await awaitable
-        finally:
-            awaitable.close()  # a no-op once it ran; no "never awaited" if it did not
-            if _asyncio_compat.has_ready_callbacks(loop):
-                stopping.append(loop.call_soon(loop.stop))
-            else:
-                loop.stop()
-
-    started = body()
-    started.send(None)
-    return started
+    __tracebackhide__ = True
+    try:
+        await _first_step()
+        return await awaitable
+    finally:
+        awaitable.close()  # a no-op once it ran; no "never awaited" if it did not
+        if _asyncio_compat.has_ready_callbacks(loop):
+            stopping.append(loop.call_soon(loop.stop))
+        else:
+            loop.stop()
 
 
 def _cancel_and_wait(loop: asyncio.AbstractEventLoop, task: asyncio.Task[Any]) -> None:
