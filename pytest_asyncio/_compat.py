@@ -6,6 +6,7 @@ pytest 8.2, 8.3, 8.4, 9.0 and 9.2.
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable, Sequence
 from typing import Any, cast
@@ -132,3 +133,34 @@ def register_node_fixture(
         register(name=name, func=function, scope=scope, node=node)
     else:
         register(name=name, func=function, scope=scope, nodeid=node.nodeid)
+
+
+def add_to_closure(metafunc: pytest.Metafunc, name: str) -> None:
+    """Make the test being collected request fixture ``name``, so it can be parametrized.
+
+    ``Metafunc.fixturenames`` is the test's ``names_closure`` list itself
+    (``parametrize`` refuses names not in it): pytest 8.2 to 9.2.
+    """
+    if name not in metafunc.fixturenames:  # first: set up before the fixtures it may finish
+        metafunc.fixturenames.insert(0, name)
+
+
+def finish_before(request: pytest.FixtureRequest, name: str, fixturedef: Any) -> None:
+    """Tear ``fixturedef`` down whenever fixture ``name``, which it got by
+    ``request.getfixturevalue``, is torn down (pytest does so for declared
+    arguments only), e.g. a module loop finished early by a new loop factory.
+
+    ``FixtureRequest._get_active_fixturedef`` (cached after getfixturevalue)
+    and ``FixtureDef.addfinalizer`` / ``.finish(request)``: pytest 8.2 to 9.2.
+    """
+    dependency = request._get_active_fixturedef(name)
+    dependency.addfinalizer(functools.partial(fixturedef.finish, request=request))
+
+
+def closure_fixturedefs(metafunc: pytest.Metafunc) -> dict[str, Sequence[Any]]:
+    """The fixture definitions of the test being collected, by name, closest last.
+
+    ``Metafunc._arg2fixturedefs``: pytest 8.2 to 9.2.
+    """
+    found: dict[str, Sequence[Any]] = metafunc._arg2fixturedefs
+    return found

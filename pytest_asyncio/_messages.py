@@ -29,7 +29,7 @@ def invalid_timeout(option: str, value: object) -> str:
 
 
 def unknown_marker_argument(test: str, marker: str, names: list[str]) -> str:
-    known = "loop_scope, timeout"
+    known = "loop_factories, loop_scope, timeout"
     return (
         f"{test}: @pytest.mark.{marker} got unknown keyword argument(s) "
         f"{', '.join(repr(n) for n in names)}. It accepts: {known}."
@@ -252,4 +252,40 @@ def undeclared_async_fixture(fixture: str, test: object) -> str:
         f"{name} requests the async fixture {fixture!r}, which asyncio_mode=strict "
         "does not run because it is declared with plain @pytest.fixture. Declare it "
         "with @pytest_asyncio.fixture, or set asyncio_mode = auto."
+    )
+
+
+_FACTORIES_HOOK = "pytest_asyncio_loop_factories"
+
+
+def bad_loop_factories(problem: str, value: object) -> str:
+    return (
+        f"The {_FACTORIES_HOOK} hook must return None or a non-empty mapping of "
+        f"names (non-empty strings) to callables that make an event loop; {problem}: "
+        f"{value!r} (of type {type(value).__name__}). Return e.g. "
+        "{'default': asyncio.new_event_loop}."
+    )
+
+
+def unknown_loop_factories(test: str, unknown: list[str], configured: list[str]) -> str:
+    return (
+        f"{test}: @pytest.mark.asyncio(loop_factories=...) names "
+        f"{', '.join(repr(n) for n in unknown)}, which the {_FACTORIES_HOOK} hook "
+        f"did not return. Configured: {', '.join(repr(n) for n in configured)}."
+    )
+
+
+def bad_loop_factories_argument(test: str, value: object) -> str:
+    return (
+        f"{test}: @pytest.mark.asyncio(loop_factories=...) takes a non-empty list "
+        f"of factory names, got {value!r}. Write e.g. loop_factories=['uvloop']."
+    )
+
+
+def factory_not_a_loop(name: str, value: object) -> str:
+    return (
+        f"The loop factory {name!r} of the {_FACTORIES_HOOK} hook must return a "
+        f"new, open asyncio event loop, but it returned {value!r} (of type "
+        f"{type(value).__name__}). Return e.g. asyncio.new_event_loop() or "
+        "uvloop.new_event_loop()."
     )

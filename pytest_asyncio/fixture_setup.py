@@ -186,7 +186,7 @@ def _refuse_loop(fixturedef: Any, request: pytest.FixtureRequest, message: str) 
     pytest.fail(message, pytrace=False)
 
 
-def _identity(value: object) -> object:
+def _identity(value: object, **_arguments: object) -> object:
     return value
 
 

@@ -15,12 +15,12 @@ from typing import Any
 
 import pytest
 
-from pytest_asyncio import _asyncio_compat, _messages
+from pytest_asyncio import _asyncio_compat, _messages, hooks
 from pytest_asyncio._settings import Settings, add_options
 from pytest_asyncio.diagnostics.hooks import DiagnosticsPlugin
 from pytest_asyncio.fixture_setup import FixtureSetup, belongs_to_other_plugin
 from pytest_asyncio.fixtures.async_fixtures import AsyncFixtureAdapter
-from pytest_asyncio.fixtures.loop import LoopFixture
+from pytest_asyncio.fixtures.loop import LoopFixture, no_loop_factory
 from pytest_asyncio.fixtures.policy import event_loop_policy
 from pytest_asyncio.fixtures.ports import (
     PortFactoryFixture,
@@ -30,6 +30,7 @@ from pytest_asyncio.fixtures.ports import (
 )
 from pytest_asyncio.fixtures.process_pool import ProcessPoolLoopFixture
 from pytest_asyncio.fixtures.scoped_loops import define_package_loops, scoped_loop_fixtures
+from pytest_asyncio.loop_factories import LoopFactories, is_implemented
 from pytest_asyncio.markers.async_marker import AsyncMarker, AsyncTest, ProcessPoolMarker
 from pytest_asyncio.markers.direct_loop import DirectLoop
 
@@ -37,6 +38,8 @@ __all__ = [
     "event_loop",
     "event_loop_policy",
     "event_loop_process_pool",
+    "no_loop_factory",
+    "pytest_addhooks",
     "pytest_addoption",
     "pytest_configure",
     "unused_tcp_port",
@@ -55,6 +58,10 @@ unused_udp_port_factory = UdpPortFactoryFixture.fixture()
 ASYNC_TEST = pytest.StashKey[AsyncTest]()
 _SYNC_BUT_MARKED = pytest.StashKey[str]()
 _DIRECT = pytest.StashKey[DirectLoop]()
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    pluginmanager.add_hookspecs(hooks)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -113,6 +120,7 @@ class AsyncioPlugin:
         if self._settings is None:
             settings = self._settings = Settings.from_config(self.config)
             self._markers = {cls.name: cls(settings) for cls in self.marker_classes}
+            self._loop_factories = LoopFactories(settings, self._loop_names)
             self._fixture_setup = FixtureSetup(
                 mode=settings.mode,
                 debug=settings.debug,
@@ -146,9 +154,22 @@ class AsyncioPlugin:
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         settings = self.settings
+        self._loop_factories.raise_errors()
         for item in items:
             if isinstance(item, pytest.Function):
                 self._classify(item, settings)
+
+    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        """Parametrize tests by the ``pytest_asyncio_loop_factories`` hook's factories."""
+        if not is_implemented(metafunc.config):  # nothing to parametrize by: no cost
+            return
+        definition = metafunc.definition
+        self.settings  # noqa: B018 - made with the settings
+        if self.would_run(definition):
+            marker, mark = self._marker_of(definition)
+            self._loop_factories.parametrize(metafunc, marker.loop_fixture, mark)
+        elif not _is_coroutine_test(definition.obj) and not belongs_to_other_plugin(definition):
+            self._loop_factories.parametrize(metafunc, None, None)
 
     def would_run(self, item: pytest.Item) -> bool:
         """Whether :meth:`_classify` will make ``item`` an async test."""

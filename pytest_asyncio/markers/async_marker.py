@@ -17,7 +17,7 @@ from pytest_asyncio.fixtures.loop import LoopFixture
 from pytest_asyncio.fixtures.process_pool import ProcessPoolLoopFixture
 from pytest_asyncio.fixtures.scoped_loops import loop_fixture_name
 
-_ACCEPTED = frozenset({"loop_scope", "scope", "timeout"})
+_ACCEPTED = frozenset({"loop_factories", "loop_scope", "scope", "timeout"})
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,8 @@ class AsyncMarker:
     def register(cls, config: pytest.Config) -> None:
         """Declare the marker so ``--strict-markers`` accepts it."""
         config.addinivalue_line(
-            "markers", f"{cls.name}(loop_scope=None, timeout=None): {cls.description}"
+            "markers",
+            f"{cls.name}(loop_scope=None, timeout=None, loop_factories=None): {cls.description}",
         )
 
     def prepare(self, item: pytest.Function, mark: pytest.Mark | None) -> AsyncTest:

@@ -16,7 +16,8 @@ that name. The loop is the same one the fixture would have given:
   cached, sets the fixture up through pytest as before.
 
 Anything else (a plain ``@pytest.fixture def event_loop()``, a subclass that
-overrides ``from_request``, an overridden ``event_loop_policy``) keeps the
+overrides ``from_request``, an overridden ``event_loop_policy``, a test
+parametrized by the ``pytest_asyncio_loop_factories`` hook) keeps the
 fixture path.
 """
 
@@ -31,7 +32,7 @@ import pytest
 
 from pytest_asyncio import _compat, _messages
 from pytest_asyncio.fixtures.base import fixture_class
-from pytest_asyncio.fixtures.loop import LoopFixture
+from pytest_asyncio.fixtures.loop import FACTORY_FIXTURE, LoopFixture
 from pytest_asyncio.fixtures.policy import is_policy_overridden
 
 _LOOP_FROM_REQUEST = LoopFixture.from_request.__func__  # type: ignore[attr-defined]
@@ -59,7 +60,7 @@ class DirectLoop:
 
         :returns: ``None`` where the fixture path must stay.
         """
-        if _compat.requested_by_name(item, name):
+        if _compat.requested_by_name(item, name) or _has_loop_factory(item):
             return None
         # The rest depends only on where the test lives: decided once per
         # module or class (a test's own parametrization of the name was ruled
@@ -119,3 +120,9 @@ class DirectLoop:
                 maker.teardown(loop)
 
         return loop, close
+
+
+def _has_loop_factory(item: pytest.Function) -> bool:
+    """Parametrized by the loop-factories hook: pytest must check the loop's cache."""
+    callspec = getattr(item, "callspec", None)
+    return callspec is not None and FACTORY_FIXTURE in callspec.params

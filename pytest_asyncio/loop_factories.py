@@ -1,0 +1,221 @@
+"""Tests parametrized by the ``pytest_asyncio_loop_factories`` hook.
+
+Why a parameter and not a setting: pytest then does the bookkeeping. Each
+test gets the hidden argument ``_asyncio_loop_factory`` once per factory
+(the names are the test ids), and every loop fixture declares that argument
+(:func:`~pytest_asyncio.fixtures.loop.factory_aware_provider`). When the
+next test of a module carries another factory, pytest finishes the
+parameter's old value and with it the cached module loop that depended on
+it, and the new loop comes from the new factory.
+
+Why the parameter's scope is the widest loop the test touches: a loop
+fixture of scope ``session`` may only depend on a session-scoped parameter,
+and pytest groups tests by a wide parameter, so a session loop is made once
+per factory rather than once per test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from pytest_asyncio import _compat, _messages
+from pytest_asyncio._settings import SCOPE_ORDER, Settings, is_narrower, parse_scope
+from pytest_asyncio.fixtures.async_fixtures import Kind, kind_of
+from pytest_asyncio.fixtures.base import ScopeName
+from pytest_asyncio.fixtures.declare import declared
+from pytest_asyncio.fixtures.loop import FACTORY_FIXTURE, LoopFixture
+from pytest_asyncio.hooks import LoopFactory
+
+#: The marker keyword that picks a subset of the configured factories.
+SUBSET_KEYWORD = "loop_factories"
+
+
+@dataclass(frozen=True)
+class NamedFactory:
+    """A factory of the hook, with its name for messages; the parameter's value."""
+
+    name: str
+    factory: LoopFactory
+
+    def __call__(self) -> asyncio.AbstractEventLoop:
+        """Make a loop, refusing anything that is not a new, open loop."""
+        loop: object = self.factory()
+        if not isinstance(loop, asyncio.AbstractEventLoop) or loop.is_closed():
+            pytest.fail(_messages.factory_not_a_loop(self.name, loop), pytrace=False)
+        return loop
+
+
+def is_implemented(config: pytest.Config) -> bool:
+    """Whether any plugin or conftest implements the hook (the common case: none)."""
+    return bool(config.hook.pytest_asyncio_loop_factories.get_hookimpls())
+
+
+def configured_factories(config: pytest.Config, item: pytest.Item) -> dict[str, LoopFactory] | None:
+    """What the hook returns for ``item``, checked; ``None`` when no hook answers.
+
+    :raises pytest.UsageError: for a result that is not a non-empty mapping
+        of non-empty names to callables.
+    """
+    if not is_implemented(config):
+        return None
+    # The item's own hook relay: a conftest's implementation serves its directory only.
+    result = item.ihook.pytest_asyncio_loop_factories(config=config, item=item)
+    if result is None:
+        return None
+    if not isinstance(result, Mapping):
+        raise pytest.UsageError(_messages.bad_loop_factories("it returned", result))
+    if not result:
+        raise pytest.UsageError(_messages.bad_loop_factories("it returned nothing", result))
+    for name, factory in result.items():
+        if not isinstance(name, str) or not name:
+            raise pytest.UsageError(_messages.bad_loop_factories("a name is", name))
+        if not callable(factory):
+            raise pytest.UsageError(_messages.bad_loop_factories(f"{name!r} is", factory))
+    return dict(result)
+
+
+def selected_factories(
+    factories: dict[str, LoopFactory], mark: pytest.Mark | None, test: str
+) -> dict[str, LoopFactory]:
+    """The factories the test's ``loop_factories=[...]`` picks, in its order; all by default."""
+    if mark is None or SUBSET_KEYWORD not in mark.kwargs:
+        return factories
+    wanted = mark.kwargs[SUBSET_KEYWORD]
+    if isinstance(wanted, str) or not isinstance(wanted, (list, tuple)) or not wanted:
+        raise pytest.UsageError(_messages.bad_loop_factories_argument(test, wanted))
+    unknown = [name for name in wanted if name not in factories]
+    if unknown:
+        raise pytest.UsageError(
+            _messages.unknown_loop_factories(test, [str(n) for n in unknown], list(factories))
+        )
+    return {name: factories[name] for name in wanted}
+
+
+class LoopFactories:
+    """The ``pytest_generate_tests`` work: parametrize the tests that use our loops."""
+
+    def __init__(self, settings: Settings, loop_names: set[str]) -> None:
+        self.settings = settings
+        self.loop_names = loop_names
+        #: Usage errors found while collecting, raised together afterwards.
+        self.errors: dict[str, None] = {}
+        # One parameter value per factory: pytest before 8.3 compares cache keys with ``is``.
+        self._values: dict[tuple[str, int], NamedFactory] = {}
+
+    def raise_errors(self) -> None:
+        """Stop the run with every usage error found, once collection is done.
+
+        Raised here rather than from ``pytest_generate_tests``, where pytest
+        would turn it into a collection error with the plugin's traceback.
+        """
+        if self.errors:
+            raise pytest.UsageError("\n".join(self.errors))
+
+    def parametrize(
+        self, metafunc: pytest.Metafunc, test_loop: str | None, mark: pytest.Mark | None
+    ) -> None:
+        """Parametrize the test once per configured factory, if the hook gives any.
+
+        :param test_loop: the loop fixture an async test runs on (for the
+            function loop scope); ``None`` for a sync test, which is
+            parametrized only when it uses a loop or an async fixture.
+        :param mark: the test's asyncio marker, if it has one.
+        """
+        scope = self._widest_loop_scope(metafunc, test_loop, mark)
+        if scope is None:
+            return
+        definition = metafunc.definition
+        try:
+            configured = configured_factories(metafunc.config, definition)
+            if configured is None:
+                return
+            factories = configured
+            if test_loop is not None:
+                factories = selected_factories(configured, mark, definition.nodeid)
+        except pytest.UsageError as error:
+            self.errors[str(error)] = None
+            return
+        # Names stay as they were with one factory configured (not merely selected).
+        hidden = getattr(pytest, "HIDDEN_PARAM", None)  # pytest 8.4+
+        ids: list[Any] = [hidden] if len(configured) == 1 and hidden is not None else []
+        _compat.add_to_closure(metafunc, FACTORY_FIXTURE)
+        metafunc.parametrize(
+            FACTORY_FIXTURE,
+            [self._value(name, factory) for name, factory in factories.items()],
+            ids=ids or list(factories),
+            scope=scope,
+        )
+
+    def _value(self, name: str, factory: LoopFactory) -> NamedFactory:
+        value = self._values.get((name, id(factory)))
+        if value is None or value.factory is not factory:
+            value = self._values[(name, id(factory))] = NamedFactory(name, factory)
+        return value
+
+    def _widest_loop_scope(
+        self, metafunc: pytest.Metafunc, test_loop: str | None, mark: pytest.Mark | None
+    ) -> ScopeName | None:
+        """The widest scope among the loops the test and its fixtures will run on.
+
+        ``None`` when it runs on no loop of ours (a sync test without async
+        fixtures).
+        """
+        definition = metafunc.definition
+        scopes: list[ScopeName] = []
+        if test_loop is not None:
+            scopes.append(self._test_loop_scope(definition, test_loop, mark))
+        for name, definitions in _compat.closure_fixturedefs(metafunc).items():
+            if not definitions:
+                continue
+            fixturedef = definitions[-1]
+            if name in self.loop_names:
+                scopes.append(fixturedef.scope)
+            elif kind_of(fixturedef.func) is not Kind.SYNC and self._runs(fixturedef):
+                scopes.append(self._fixture_loop_scope(definition, fixturedef))
+        if not scopes:
+            return None
+        widest: ScopeName = max(scopes, key=lambda scope: SCOPE_ORDER[scope])
+        return widest
+
+    def _test_loop_scope(
+        self, definition: pytest.Function, test_loop: str, mark: pytest.Mark | None
+    ) -> ScopeName:
+        kwargs = mark.kwargs if mark is not None else {}
+        try:
+            scope = parse_scope("loop_scope", kwargs.get("loop_scope", kwargs.get("scope")))
+        except pytest.UsageError:  # the marker reports it when the test runs
+            scope = None
+        scope = scope or self.settings.default_test_loop_scope
+        if scope is not None and scope != "function":
+            return scope
+        return _visible_scope(definition, test_loop)
+
+    def _runs(self, fixturedef: Any) -> bool:
+        return self.settings.mode != "strict" or declared(fixturedef.func) is not None
+
+    def _fixture_loop_scope(self, definition: pytest.Function, fixturedef: Any) -> ScopeName:
+        """Where an async fixture runs, as ``AsyncFixtureAdapter`` will decide."""
+        scope: ScopeName = fixturedef.scope
+        declaration = declared(fixturedef.func)
+        loop_scope = declaration.loop_scope if declaration is not None else None
+        default = self.settings.default_fixture_loop_scope
+        if loop_scope is None and default is not None and not is_narrower(default, scope):
+            loop_scope = default
+        if loop_scope is not None and loop_scope != "function":
+            return loop_scope
+        if scope == "function":  # the test's own loop
+            return scope
+        overridden = _visible_scope(definition, LoopFixture.name)
+        return overridden if is_narrower(scope, overridden) else scope
+
+
+def _visible_scope(definition: pytest.Function, name: str) -> ScopeName:
+    """The scope of fixture ``name`` as the test sees it (a user may widen ``event_loop``)."""
+    definitions = _compat.visible_fixturedefs(definition, name)
+    scope: ScopeName = definitions[-1].scope if definitions else "function"
+    return scope
