@@ -138,7 +138,9 @@ class AsyncioPlugin:
         return self._fixture_setup
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
-        self.settings  # noqa: B018 - fail early on a bad option
+        # Fail early on a bad option; the per-test hooks below then use
+        # self._fixture_setup, made with the settings, without the properties.
+        self.settings  # noqa: B018
 
     def pytest_report_header(self) -> str:
         settings = self.settings
@@ -206,7 +208,7 @@ class AsyncioPlugin:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
-        running = self.fixture_setup
+        running = self._fixture_setup
         running.item = item
         running.test = test = item.stash.get(ASYNC_TEST, None)
         if test is None:
@@ -225,14 +227,14 @@ class AsyncioPlugin:
 
     def _use_direct_loop(self, item: pytest.Function, direct: DirectLoop) -> None:
         """Hand the test its loop before pytest fills fixtures (see ``direct_loop``)."""
-        provided = direct.provide(item, self.settings.debug, self.diagnostics.watch)
+        provided = direct.provide(item, self._fixture_setup.debug, self.diagnostics.watch)
         if provided is None:  # the first test of a wider loop: pytest sets it up
             return
         loop, close = provided
         item.funcargs[direct.name] = loop  # pytest skips fixtures already in funcargs
         if close is not None:
             self._close_direct = close
-            running = self.fixture_setup
+            running = self._fixture_setup
             running.direct_name, running.direct_loop = direct.name, loop
         _asyncio_compat.set_current_loop(loop)
 
@@ -242,7 +244,7 @@ class AsyncioPlugin:
         if close is None:
             return
         self._close_direct = None
-        running = self.fixture_setup
+        running = self._fixture_setup
         running.direct_name = running.direct_loop = None
         try:
             close()
@@ -258,7 +260,7 @@ class AsyncioPlugin:
             if saved is not None:
                 self._saved_loop = None
                 _asyncio_compat.restore_current_loop(saved)
-            running = self.fixture_setup
+            running = self._fixture_setup
             running.item = running.test = None
 
     @pytest.hookimpl(wrapper=True)
@@ -301,10 +303,10 @@ class AsyncioPlugin:
     def pytest_fixture_setup(
         self, fixturedef: Any, request: pytest.FixtureRequest
     ) -> Generator[None, object, object]:
-        return (yield from self.fixture_setup.around(fixturedef, request))
+        return (yield from self._fixture_setup.around(fixturedef, request))
 
     def pytest_fixture_post_finalizer(self, fixturedef: Any) -> None:
-        self.fixture_setup.post_finalizer(fixturedef)
+        self._fixture_setup.post_finalizer(fixturedef)
 
     def loop_of_test(self, item: pytest.Item) -> asyncio.AbstractEventLoop | None:
         """The loop the plugin runs ``item`` on; ``None`` if it is not an async test."""
