@@ -117,26 +117,21 @@ class LoopFactories:
             raise pytest.UsageError("\n".join(self.errors))
 
     def parametrize(
-        self, metafunc: pytest.Metafunc, test_loop: str | None, mark: pytest.Mark | None
+        self, metafunc: pytest.Metafunc, test_loop: str, mark: pytest.Mark | None
     ) -> None:
-        """Parametrize the test once per configured factory, if the hook gives any.
+        """Parametrize an async test once per configured factory, if the hook gives any.
 
-        :param test_loop: the loop fixture an async test runs on (for the
-            function loop scope); ``None`` for a sync test, which is
-            parametrized only when it uses a loop or an async fixture.
+        :param test_loop: the loop fixture the test runs on (for the
+            function loop scope).
         :param mark: the test's asyncio marker, if it has one.
         """
         scope = self._widest_loop_scope(metafunc, test_loop, mark)
-        if scope is None:
-            return
         definition = metafunc.definition
         try:
             configured = configured_factories(metafunc.config, definition)
             if configured is None:
                 return
-            factories = configured
-            if test_loop is not None:
-                factories = selected_factories(configured, mark, definition.nodeid)
+            factories = selected_factories(configured, mark, definition.nodeid)
         except pytest.UsageError as error:
             self.errors[str(error)] = None
             return
@@ -158,17 +153,11 @@ class LoopFactories:
         return value
 
     def _widest_loop_scope(
-        self, metafunc: pytest.Metafunc, test_loop: str | None, mark: pytest.Mark | None
-    ) -> ScopeName | None:
-        """The widest scope among the loops the test and its fixtures will run on.
-
-        ``None`` when it runs on no loop of ours (a sync test without async
-        fixtures).
-        """
+        self, metafunc: pytest.Metafunc, test_loop: str, mark: pytest.Mark | None
+    ) -> ScopeName:
+        """The widest scope among the loops the test and its fixtures will run on."""
         definition = metafunc.definition
-        scopes: list[ScopeName] = []
-        if test_loop is not None:
-            scopes.append(self._test_loop_scope(definition, test_loop, mark))
+        scopes = [self._test_loop_scope(definition, test_loop, mark)]
         for name, definitions in _compat.closure_fixturedefs(metafunc).items():
             if not definitions:
                 continue
@@ -177,8 +166,6 @@ class LoopFactories:
                 scopes.append(fixturedef.scope)
             elif kind_of(fixturedef.func) is not Kind.SYNC and self._runs(fixturedef):
                 scopes.append(self._fixture_loop_scope(definition, fixturedef))
-        if not scopes:
-            return None
         widest: ScopeName = max(scopes, key=lambda scope: SCOPE_ORDER[scope])
         return widest
 

@@ -161,8 +161,13 @@ class AsyncioPlugin:
             if isinstance(item, pytest.Function):
                 self._classify(item, settings)
 
+    @pytest.hookimpl(tryfirst=True)  # the factory comes first in test ids, as in 1.x
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
-        """Parametrize tests by the ``pytest_asyncio_loop_factories`` hook's factories."""
+        """Parametrize async tests by the ``pytest_asyncio_loop_factories`` hook's factories.
+
+        Sync tests are not parametrized, as in pytest-asyncio 1.x, even when
+        they use async fixtures.
+        """
         if not is_implemented(metafunc.config):  # nothing to parametrize by: no cost
             return
         definition = metafunc.definition
@@ -170,8 +175,6 @@ class AsyncioPlugin:
         if self.would_run(definition):
             marker, mark = self._marker_of(definition)
             self._loop_factories.parametrize(metafunc, marker.loop_fixture, mark)
-        elif not _is_coroutine_test(definition.obj) and not belongs_to_other_plugin(definition):
-            self._loop_factories.parametrize(metafunc, None, None)
 
     def would_run(self, item: pytest.Item) -> bool:
         """Whether :meth:`_classify` will make ``item`` an async test."""

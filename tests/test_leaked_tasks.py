@@ -140,3 +140,31 @@ def test_a_clean_test_warns_nothing(pytester: pytest.Pytester, run_clean: RunCle
         """
     )
     run_clean().assert_outcomes(passed=1)
+
+
+def test_an_unfinished_async_generator_is_not_a_leaked_task(
+    pytester: pytest.Pytester, run_clean: RunClean
+) -> None:
+    """asyncio closes a dropped generator in a task of its own: not the test's."""
+    pytester.makepyfile(
+        """
+        import asyncio
+        import pytest
+
+        async def numbers():
+            for number in range(5):
+                await asyncio.sleep(0)
+                yield number
+
+        @pytest.mark.asyncio
+        async def test_takes_one():
+            generator = numbers()
+            assert await generator.__anext__() == 0
+
+        @pytest.mark.asyncio(loop_scope="module")
+        async def test_takes_one_on_a_module_loop():
+            generator = numbers()
+            assert await generator.__anext__() == 0
+        """
+    )
+    run_clean().assert_outcomes(passed=2)

@@ -302,20 +302,55 @@ def test_session_async_fixture_with_function_loop_tests(two_factories: pytest.Py
     result.assert_outcomes(passed=4)
 
 
-def test_sync_tests_using_a_loop_run_once_per_factory(two_factories: pytest.Pytester) -> None:
+def test_sync_tests_are_not_parametrized_as_in_1x(two_factories: pytest.Pytester) -> None:
+    """Even one using a loop or an async fixture: the counts and ids of 1.x."""
     two_factories.makepyfile(
         """
-        def test_uses_the_loop(request, event_loop):
-            assert type(event_loop).__name__ == {"stdlib": "_UnixSelectorEventLoop",
-                                                 "custom": "CustomLoop"}[request.node.callspec.id]
+        import asyncio
+        import pytest
+
+        @pytest.fixture
+        async def running_loop_kind():
+            return type(asyncio.get_running_loop()).__name__
+
+        def test_uses_an_async_fixture(running_loop_kind):
+            assert running_loop_kind == "_UnixSelectorEventLoop"
+
+        def test_uses_the_loop(event_loop):
+            assert type(event_loop).__name__ == "_UnixSelectorEventLoop"
 
         def test_plain():
             pass
         """
     )
-    result = two_factories.runpytest("-v")
+    result = two_factories.runpytest("-v", "-W", "error")
     result.assert_outcomes(passed=3)
-    result.stdout.fnmatch_lines(["*::test_uses_the_loop[[]custom[]] PASSED*"])
+    result.stdout.fnmatch_lines(["*::test_uses_an_async_fixture PASSED*"])
+
+
+def test_the_factory_id_comes_before_a_fixture_parameter(two_factories: pytest.Pytester) -> None:
+    """The order of ids in 1.x, which ``-k`` and ``--deselect`` lists rely on."""
+    two_factories.makepyfile(
+        """
+        import pytest
+
+        @pytest.fixture(params=[1, 2], ids=["p1", "p2"])
+        def number(request):
+            return request.param
+
+        @pytest.mark.asyncio
+        async def test_both(number):
+            pass
+        """
+    )
+    result = two_factories.runpytest("--collect-only", "-q", "-p", "no:randomly")
+    result.stdout.fnmatch_lines_random(
+        [
+            f"*::test_both[[]{factory}-{param}[]]"
+            for factory in ("stdlib", "custom")
+            for param in ("p1", "p2")
+        ]
+    )
 
 
 def test_a_conftests_hook_serves_only_its_directory(pytester: pytest.Pytester) -> None:

@@ -33,7 +33,7 @@ def report_leaked_tasks(
     :param node: the node id of the test (or module, class...) it belonged to.
     """
     __tracebackhide__ = True  # under -W error, the message is the report
-    pending = tasks.pending_tasks(loop)
+    pending = [task for task in tasks.pending_tasks(loop) if not tasks.closes_a_generator(task)]
     if not pending:
         return
     descriptions = [tasks.describe(task) for task in pending]
