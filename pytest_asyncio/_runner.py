@@ -19,7 +19,7 @@ import asyncio
 import contextvars
 import sys
 import types
-from collections.abc import Coroutine, Generator
+from collections.abc import Callable, Coroutine, Generator
 from typing import Any, NoReturn, TypeVar
 
 from pytest_asyncio import _asyncio_compat, _messages
@@ -58,7 +58,7 @@ def run_coroutine(
     *,
     context: contextvars.Context | None = None,
     timeout: float | None = None,
-    description: str = "the coroutine",
+    description: str | Callable[[], str] = "the coroutine",
 ) -> T:
     """Run ``coro`` as a task on ``loop`` until it finishes; return its result.
 
@@ -66,11 +66,12 @@ def run_coroutine(
         every variable the coroutine set (on all supported Pythons).
     :param timeout: seconds after which the task is cancelled and
         :class:`TestTimeout` raised; ``None`` or ``0`` for no limit.
-    :param description: how messages name what ran (e.g. the test id).
+    :param description: how messages name what ran (e.g. the test id), or
+        a function that says it, called only when a message needs it.
     """
     __tracebackhide__ = True  # pytest: show the user's frames, not this bridge
     if loop.is_closed() or loop.is_running():
-        _refuse(loop, coro, description)
+        _refuse(loop, coro, _text(description))
     stopping: list[asyncio.Handle] = []
     awaitable: Coroutine[Any, Any, T] | InContext[T] = coro
     if context is not None and sys.version_info < (3, 11):
@@ -83,7 +84,7 @@ def run_coroutine(
         task = loop.create_task(body, context=context)
     else:  # a 3.10 task runs in a copy of the context it is created in
         task = context.run(loop.create_task, body)
-    expiry = _Expiry(task, description, timeout) if timeout else None
+    expiry = _Expiry(task, _text(description), timeout) if timeout else None
     try:
         loop.run_forever()  # the task stops the loop as it ends (see _task_body)
     except BaseException:  # Ctrl-C, or a callback raising SystemExit
@@ -98,15 +99,19 @@ def run_coroutine(
             handle.cancel()
     if not task.done():  # something else called loop.stop()
         _cancel_and_wait(loop, task)
-        raise RunFailed(_messages.loop_stopped(description))
+        raise RunFailed(_messages.loop_stopped(_text(description)))
     if expiry is not None and expiry.report is not None:  # cancelled, or swallowed it
         raise TestTimeout(expiry.report)
     if task.cancelled():
         try:
             task.result()
         except asyncio.CancelledError as exc:
-            raise TaskCancelled(_messages.task_cancelled(description)) from exc
+            raise TaskCancelled(_messages.task_cancelled(_text(description))) from exc
     return task.result()
+
+
+def _text(description: str | Callable[[], str]) -> str:
+    return description if isinstance(description, str) else description()
 
 
 def _refuse(

@@ -136,7 +136,7 @@ class FixtureSetup:
             plan.declaration,
             test_loop=test.loop_fixture if test is not None else None,
             timeout=test.timeout if test is not None else self.timeout,
-            test_id=item.nodeid if item is not None else None,
+            item=item,
         )
 
     def _make_loop_current_for(self, fixturedef: Any, request: pytest.FixtureRequest) -> None:
