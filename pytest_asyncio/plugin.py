@@ -221,7 +221,8 @@ class AsyncioPlugin:
                     pytest.PytestWarning(_messages.marker_on_sync_test(item.nodeid, marker_name))
                 )
             return
-        self._saved_loop = _asyncio_compat.snapshot_current_loop()
+        if self._saved_loop is None:  # else carried over from the async test before
+            self._saved_loop = _asyncio_compat.snapshot_current_loop()
         if test.error is not None:
             pytest.fail(test.error, pytrace=False)
         direct = item.stash.get(_DIRECT, None)
@@ -239,7 +240,7 @@ class AsyncioPlugin:
             self._close_direct = close
             running = self._fixture_setup
             running.direct_name, running.direct_loop = direct.name, loop
-        _asyncio_compat.set_current_loop(loop)
+        _asyncio_compat.make_current(loop)
 
     def _close_direct_loop(self, item: pytest.Item) -> None:
         """Close a loop :meth:`_use_direct_loop` made, after the test's fixtures."""
@@ -254,36 +255,50 @@ class AsyncioPlugin:
         finally:  # report what the loop's exception handler got while closing
             self.diagnostics.pytest_runtest_teardown(item)
 
-    def _finish_test(self, item: pytest.Item) -> None:
-        """Close the test's direct loop, put the current loop back, forget the test."""
+    def _finish_test(self, item: pytest.Item, nextitem: pytest.Item | None) -> None:
+        """Close the test's direct loop, put the current loop back, forget the test.
+
+        Why not always put it back: the next async test sets its own loop
+        anyway, so along a run of async tests the snapshot taken before the
+        first is kept and put back after the last (before a sync test, or at
+        the end), instead of once per test.
+        """
         try:
             self._close_direct_loop(item)
         finally:
             saved = self._saved_loop
-            if saved is not None:
+            if saved is not None and (nextitem is None or ASYNC_TEST not in nextitem.stash):
                 self._saved_loop = None
                 _asyncio_compat.restore_current_loop(saved)
             running = self._fixture_setup
             running.item = running.test = None
 
     @pytest.hookimpl(wrapper=True)
-    def pytest_runtest_teardown(self, item: pytest.Item) -> Generator[None, None, None]:
+    def pytest_runtest_teardown(
+        self, item: pytest.Item, nextitem: pytest.Item | None
+    ) -> Generator[None, None, None]:
         __tracebackhide__ = True  # errors of the test's teardown are not the plugin's
         try:
             return (yield)
         finally:
-            self._finish_test(item)
+            self._finish_test(item, nextitem)
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self) -> None:
         """After Ctrl-C pytest tears the last test down here, without the hook above."""
         item = self.fixture_setup.item
         if item is not None:
-            self._finish_test(item)
+            self._finish_test(item, None)
+        elif self._saved_loop is not None:  # interrupted between two async tests
+            _asyncio_compat.restore_current_loop(self._saved_loop)
+            self._saved_loop = None
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> bool | None:
-        test = pyfuncitem.stash.get(ASYNC_TEST, None)
+        running = self._fixture_setup
+        test = (
+            running.test if running.item is pyfuncitem else pyfuncitem.stash.get(ASYNC_TEST, None)
+        )
         if test is None:
             self._refuse_unmarked(pyfuncitem)
             return None

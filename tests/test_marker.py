@@ -180,6 +180,47 @@ def test_no_current_loop_is_left_behind_when_there_was_none(
     run_clean().assert_outcomes(passed=3)
 
 
+def test_the_current_loop_comes_back_after_a_run_of_async_tests(
+    pytester: pytest.Pytester, run_clean: RunClean
+) -> None:
+    """Consecutive async tests each see their own loop as current; the sync
+    test after them, and a test after a failure, see what was there before."""
+    pytester.makepyfile(
+        """
+        import asyncio
+        import pytest
+        from pytest_asyncio._asyncio_compat import snapshot_current_loop
+
+        BEFORE = asyncio.new_event_loop()
+
+        def test_sets_one():
+            asyncio.set_event_loop(BEFORE)
+
+        @pytest.mark.asyncio
+        async def test_first():
+            assert snapshot_current_loop().loop is asyncio.get_running_loop()
+
+        @pytest.mark.asyncio(loop_scope="module")
+        async def test_second():
+            assert snapshot_current_loop().loop is asyncio.get_running_loop()
+
+        @pytest.mark.asyncio(loop_scope="module")
+        async def test_third_fails():
+            assert False
+
+        @pytest.mark.asyncio
+        async def test_fourth():
+            assert snapshot_current_loop().loop is asyncio.get_running_loop()
+
+        def test_after():
+            assert snapshot_current_loop().loop is BEFORE
+            asyncio.set_event_loop(None)
+            BEFORE.close()
+        """
+    )
+    run_clean("-p", "no:randomly").assert_outcomes(passed=5, failed=1)
+
+
 def test_marked_tests_get_their_own_loop_each(
     pytester: pytest.Pytester, run_clean: RunClean
 ) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from pytest_asyncio import _compat, _messages
 from pytest_asyncio._runner import RunFailed, run_coroutine
-from pytest_asyncio._settings import Settings, parse_scope, parse_timeout
+from pytest_asyncio._settings import SCOPE_ORDER, Settings, parse_scope, parse_timeout
 from pytest_asyncio.fixtures.loop import LoopFixture
 from pytest_asyncio.fixtures.process_pool import ProcessPoolLoopFixture
 from pytest_asyncio.fixtures.scoped_loops import loop_fixture_name
@@ -20,7 +20,7 @@ from pytest_asyncio.fixtures.scoped_loops import loop_fixture_name
 _ACCEPTED = frozenset({"loop_factories", "loop_scope", "scope", "timeout"})
 
 
-@dataclass(frozen=True)
+@dataclass  # not frozen: made once per test at collection, where frozen costs
 class AsyncTest:
     """What the plugin decided at collection time about one async test."""
 
@@ -67,10 +67,11 @@ class AsyncMarker:
         loop_scope: str | None = None
         timeout = self.settings.timeout
         try:
-            loop_scope = parse_scope(
-                f"{item.nodeid}: loop_scope",
-                kwargs.get("loop_scope", kwargs.get("scope")),
-            )
+            scope = kwargs.get("loop_scope", kwargs.get("scope"))
+            if scope is None or (isinstance(scope, str) and scope in SCOPE_ORDER):
+                loop_scope = scope
+            else:
+                loop_scope = parse_scope(f"{item.nodeid}: loop_scope", scope)
             if "timeout" in kwargs:
                 timeout = parse_timeout(f"{item.nodeid}: timeout", kwargs["timeout"])
         except pytest.UsageError as exc:
