@@ -25,7 +25,7 @@ import pytest
 
 from pytest_asyncio import _compat, _messages
 from pytest_asyncio._settings import SCOPE_ORDER, Settings, is_narrower, parse_scope
-from pytest_asyncio.fixtures.async_fixtures import Kind, kind_of
+from pytest_asyncio.fixtures.async_fixtures import Kind, chosen_loop_scope, kind_of
 from pytest_asyncio.fixtures.base import ScopeName
 from pytest_asyncio.fixtures.declare import declared
 from pytest_asyncio.fixtures.loop import FACTORY_FIXTURE, LoopFixture
@@ -189,12 +189,10 @@ class LoopFactories:
         """Where an async fixture runs, as ``AsyncFixtureAdapter`` will decide."""
         scope: ScopeName = fixturedef.scope
         declaration = declared(fixturedef.func)
-        loop_scope = declaration.loop_scope if declaration is not None else None
         default = self.settings.default_fixture_loop_scope
-        if loop_scope is None and default is not None and not is_narrower(default, scope):
-            loop_scope = default
+        loop_scope = chosen_loop_scope(scope, declaration, default)
         if loop_scope is not None and loop_scope != "function":
-            return loop_scope
+            return loop_scope  # type: ignore[return-value] # checked by the settings
         if scope == "function":  # the test's own loop
             return scope
         overridden = _visible_scope(definition, LoopFixture.name)
