@@ -95,15 +95,36 @@ def has_shutdown_work(loop: asyncio.AbstractEventLoop) -> bool:
         return True
 
 
-def has_ready_callbacks(loop: asyncio.AbstractEventLoop) -> bool:
-    """Whether callbacks wait in ``loop``'s queue for its next iteration.
+def drop_stale_stops(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel the loop-stopping callbacks of ``run_until_complete`` calls that are over.
 
-    Read from inside the last step of a task the plugin runs: with nothing
-    queued, the loop may stop at the end of this iteration; otherwise the
-    queued callbacks (a cancelled task's last step, a transport's
-    ``connection_lost``) get the one more iteration ``run_until_complete``
-    would give them. ``BaseEventLoop._ready`` as in the function above; any
-    other loop answers ``True``, the behaviour of ``run_until_complete``.
+    When a task ends in the very iteration in which something else stopped
+    the loop (the test's own ``loop.stop()``, or the plugin giving up on a
+    task), ``run_until_complete`` returns with its stopping callback still
+    queued; the next run on the loop would stop after one iteration and fail
+    a test that did nothing wrong. Called when no ``run_until_complete`` is
+    in progress, so every such callback queued is stale. ``BaseEventLoop``
+    keeps its queue in ``_ready`` and the callback is
+    ``base_events._run_until_complete_cb`` (CPython 3.10 to 3.14); other
+    loops (uvloop) are left as they are.
     """
     ready = getattr(loop, "_ready", None)
-    return ready is None or len(ready) > 0
+    if not ready:
+        return
+    stop = getattr(asyncio.base_events, "_run_until_complete_cb", None)
+    for handle in ready:
+        if getattr(handle, "_callback", None) is stop:
+            handle.cancel()
+
+
+def quiet_if_destroyed(task: asyncio.Task[Any]) -> None:
+    """Keep asyncio from logging "Task was destroyed but it is pending!" for ``task``.
+
+    For a task the plugin gave up on (it would not stop when cancelled)
+    and has reported already. ``_log_destroy_pending`` is the flag asyncio
+    clears for its own such tasks (CPython 3.10 to 3.14, C and Python tasks).
+    """
+    try:
+        task._log_destroy_pending = False  # type: ignore[attr-defined]
+    except AttributeError:  # pragma: no cover - another Task implementation
+        pass

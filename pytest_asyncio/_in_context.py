@@ -26,14 +26,18 @@ T = TypeVar("T")
 class InContext(Generic[T]):
     """An awaitable that runs each step of ``coro`` inside ``context``.
 
-    It impersonates ``coro`` for tools that walk a task's chain of awaits
-    (``cr_frame``, ``cr_await``), so timeout and leak reports still show
-    where the user's code is suspended.
+    It is the task's coroutine, and impersonates ``coro`` for what reads a
+    task's coroutine (``__qualname__``, ``cr_code``, ``cr_frame``,
+    ``cr_await``): a task's repr names the user's coroutine, and timeout and
+    leak reports show where the user's code is suspended.
     """
 
     def __init__(self, coro: Coroutine[Any, Any, T], context: contextvars.Context) -> None:
         self._coro = coro
         self._context = context
+        # The coroutine's names, so that a task's repr names the user's code.
+        self.__name__ = getattr(coro, "__name__", type(coro).__name__)
+        self.__qualname__ = getattr(coro, "__qualname__", self.__name__)
 
     def __await__(self) -> Generator[Any, Any, T]:
         return self  # the generator protocol, by hand
@@ -54,6 +58,14 @@ class InContext(Generic[T]):
 
     def close(self) -> None:
         self._context.run(self._coro.close)
+
+    @property
+    def cr_code(self) -> Any:
+        return getattr(self._coro, "cr_code", None)
+
+    @property
+    def cr_running(self) -> bool:
+        return bool(getattr(self._coro, "cr_running", False))
 
     @property
     def cr_frame(self) -> FrameType | None:

@@ -289,3 +289,39 @@ def factory_not_a_loop(name: str, value: object) -> str:
         f"{type(value).__name__}). Return e.g. asyncio.new_event_loop() or "
         "uvloop.new_event_loop()."
     )
+
+
+# -- the runner: async generator fixtures that will not close, cancellation --
+
+
+def async_generator_ignored_close(fixture: str, closed: bool) -> str:
+    outcome = "" if closed else " It is still not closed after three tries; it was left as it is."
+    return (
+        f"The async generator fixture {fixture!r} yielded more than once, and yielded "
+        "again when the plugin closed it (a yield in its finally block, or after "
+        f"catching GeneratorExit: asyncio's 'async generator ignored GeneratorExit').{outcome} "
+        "An async generator fixture must yield exactly once: put the cleanup after "
+        "the yield, in a try/finally, and do not yield in it."
+    )
+
+
+def refused_to_stop(grace: float, where: str) -> str:
+    lines = [
+        f"It did not stop within {grace:g} s of being cancelled (it catches "
+        "asyncio.CancelledError and goes on), so it was left running."
+    ]
+    if where:
+        lines += ["It was last suspended here:", where.rstrip()]
+    return "\n".join(lines)
+
+
+def tasks_refused_to_stop(owner: str, grace: float, tasks: list[str]) -> str:
+    lines = [
+        f"Closing {owner}: {len(tasks)} task(s) did not stop within {grace:g} s "
+        "of being cancelled, so the loop was closed with them still pending:",
+        *(f"  {task}" for task in tasks),
+        "A task must end when it is cancelled: re-raise asyncio.CancelledError "
+        "after cleaning up instead of catching it and going on, and cancel or "
+        "await the tasks a test starts before it ends.",
+    ]
+    return "\n".join(lines)

@@ -6,11 +6,17 @@ the async-test marker and the async-fixture adapter cross that border here,
 and only here, so timeouts, contextvars, Ctrl-C and cleanup behave the same
 for a test body and for a fixture.
 
-The coroutine always runs as a task, so that ``asyncio.current_task()``
-works in user code and the task can be cancelled on timeout or interrupt,
-and the task stops the loop itself as it ends. It runs in a given
-``contextvars.Context`` so that variables set by a fixture can be handed on
-to the test.
+It does what ``asyncio.Runner.run`` does: the coroutine becomes a task with
+``loop.create_task(coro, context=...)`` and ``loop.run_until_complete(task)``
+drives the loop. So ``asyncio.current_task().get_coro()`` is the user's own
+coroutine, a task's repr names it, and the stack below it is asyncio's. (On
+Python 3.10, which has no ``context=``, a coroutine that must run in a given
+context is wrapped, see ``_in_context``.)
+
+What it adds: a cancelled task (at a timeout, on Ctrl-C, when the loop
+stopped under it) gets :data:`CANCEL_GRACE` seconds to unwind. One that
+swallows the cancellation is then left behind and reported, so it cannot
+hang the run. Ctrl-C is handled as described in ``_interrupts``.
 """
 
 from __future__ import annotations
@@ -19,14 +25,27 @@ import asyncio
 import contextvars
 import sys
 import types
-from collections.abc import Callable, Coroutine, Generator
+import weakref
+from collections.abc import Callable, Coroutine
+from types import FrameType
 from typing import Any, NoReturn, TypeVar
 
 from pytest_asyncio import _asyncio_compat, _messages
 from pytest_asyncio._in_context import InContext
+from pytest_asyncio._interrupts import INTERRUPTS
 from pytest_asyncio.diagnostics import tasks
 
 T = TypeVar("T")
+
+#: Seconds a cancelled task may take to finish (its ``finally`` blocks and
+#: ``async with`` exits) before the plugin stops waiting for it.
+CANCEL_GRACE = 1.0
+
+#: Tasks the plugin stopped waiting for, and what became of them: cut short
+#: by Ctrl-C (worth cancelling and waiting for again when the loop closes),
+#: refused to stop when cancelled (not waited for again), already reported.
+_AGAIN, _REFUSED, _REPORTED = "again", "refused", "reported"
+_ABANDONED: weakref.WeakKeyDictionary[asyncio.Task[Any], str] = weakref.WeakKeyDictionary()
 
 
 class RunFailed(Exception):
@@ -68,46 +87,72 @@ def run_coroutine(
         :class:`TestTimeout` raised; ``None`` or ``0`` for no limit.
     :param description: how messages name what ran (e.g. the test id), or
         a function that says it, called only when a message needs it.
+    :raises KeyboardInterrupt: Ctrl-C was pressed during the run.
     """
     __tracebackhide__ = True  # pytest: show the user's frames, not this bridge
     if loop.is_closed() or loop.is_running():
         _refuse(loop, coro, _text(description))
-    stopping: list[asyncio.Handle] = []
-    awaitable: Coroutine[Any, Any, T] | InContext[T] = coro
-    if context is not None and sys.version_info < (3, 11):
-        awaitable = InContext(coro, context)
-    body = _task_body(loop, awaitable, stopping)
-    body.send(None)  # to its ``try``: see _task_body
     if context is None:
-        task = loop.create_task(body)
+        task = loop.create_task(coro)
     elif sys.version_info >= (3, 11):
-        task = loop.create_task(body, context=context)
+        task = loop.create_task(coro, context=context)
     else:  # a 3.10 task runs in a copy of the context it is created in
-        task = context.run(loop.create_task, body)
-    expiry = _Expiry(task, _text(description), timeout) if timeout else None
-    try:
-        loop.run_forever()  # the task stops the loop as it ends (see _task_body)
-    except BaseException:  # Ctrl-C, or a callback raising SystemExit
-        _cancel_and_wait(loop, task)
-        if expiry is not None and expiry.report is not None:
-            raise TestTimeout(expiry.report) from None
-        raise
-    finally:
-        if expiry is not None:
-            expiry.disarm()
-        for handle in stopping:  # not run if the loop stopped for another reason first
-            handle.cancel()
-    if not task.done():  # something else called loop.stop()
-        _cancel_and_wait(loop, task)
-        raise RunFailed(_messages.loop_stopped(_text(description)))
-    if expiry is not None and expiry.report is not None:  # cancelled, or swallowed it
-        raise TestTimeout(expiry.report)
+        task = context.run(loop.create_task, InContext(coro, context))  # type: ignore[arg-type, unused-ignore]
+    run = _Run(task, description, timeout)
+    run.wait()
+    if run.presses or run.escaped is not None:
+        _retrieve(task)
+        raise run.escaped or run.interrupt()
+    if run.report is not None:  # timed out: cancelled, or swallowed it
+        raise TestTimeout(run.report + run.refusal())
+    if run.stopped:
+        raise RunFailed(_messages.loop_stopped(_text(description)) + run.refusal())
     if task.cancelled():
         try:
             task.result()
         except asyncio.CancelledError as exc:
             raise TaskCancelled(_messages.task_cancelled(_text(description))) from exc
+    if run.error is not None:  # as raised by the task, without asyncio's frames above it
+        raise run.error.with_traceback(_users_part(run.error.__traceback__))
     return task.result()
+
+
+def finish_cancelled(loop: asyncio.AbstractEventLoop, cancelled: list[asyncio.Task[Any]]) -> None:
+    """Let cancelled tasks unwind for at most :data:`CANCEL_GRACE` seconds.
+
+    Tasks still pending afterwards are left alone, and not waited for again.
+    """
+    waiting = [task for task in cancelled if _ABANDONED.get(task, _AGAIN) == _AGAIN]
+    if waiting:
+        finish(loop, asyncio.wait(waiting, timeout=CANCEL_GRACE))
+    for task in cancelled:
+        if not task.done() and _ABANDONED.get(task) != _REPORTED:
+            _abandon(task, _REFUSED)
+
+
+def finish(loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, Any]) -> None:
+    """Run a cleanup coroutine of the plugin's (closing a loop) to its end.
+
+    Ctrl-C stops the wait at once; it is raised after the test's teardown
+    (see ``_interrupts``), so the loop still gets closed.
+    """
+    run = _Run(loop.create_task(coro), "", None)
+    run.wait()
+    _retrieve(run.task)
+    if run.presses or isinstance(run.escaped, KeyboardInterrupt):
+        INTERRUPTS.defer()
+        if not run.task.done():
+            _abandon(run.task, _REPORTED)
+    elif run.escaped is not None:
+        raise run.escaped
+
+
+def unreported_refusals(pending: list[asyncio.Task[Any]]) -> list[asyncio.Task[Any]]:
+    """The tasks of ``pending`` that refused to stop and were not reported yet."""
+    found = [task for task in pending if _ABANDONED.get(task) == _REFUSED and not task.done()]
+    for task in found:
+        _ABANDONED[task] = _REPORTED
+    return found
 
 
 def _text(description: str | Callable[[], str]) -> str:
@@ -128,74 +173,141 @@ def _refuse(
     raise RunFailed(_messages.loop_already_running(description))
 
 
-@types.coroutine
-def _first_step() -> Generator[None, None, None]:
-    yield  # a bare yield: the task's first step resumes the body right away
+def _users_part(tb: types.TracebackType | None) -> types.TracebackType | None:
+    """``tb`` from the task's coroutine on: without this module's and asyncio's frames.
 
-
-async def _task_body(
-    loop: asyncio.AbstractEventLoop,
-    awaitable: Coroutine[Any, Any, T] | InContext[T],
-    stopping: list[asyncio.Handle],
-) -> T:
-    """The task's coroutine: ``awaitable``, then stop the loop.
-
-    Why: ``run_until_complete`` learns that its task ended from a done
-    callback, one loop iteration later, even when nothing else is left to
-    run; stopping from the task's last step saves that iteration, a third of
-    the cost of a trivial fixture or test. Callbacks the last step queued
-    still run before the loop stops (the stop is queued after them). The
-    caller advances the body to its ``try`` before the task exists, so even
-    a task cancelled before its first step stops the loop.
-
-    :param awaitable: the user's coroutine; on Python 3.10, where a task runs
-        in a *copy* of the context it is created in, wrapped to run each
-        step inside the given context itself (see ``_in_context``).
-    :param stopping: receives the queued stop, for the caller to cancel if
-        the loop stopped for another reason first.
+    (Read from the exception ``run_until_complete`` raised: asyncio forgets
+    a task's traceback once it has raised its exception.)
     """
-    __tracebackhide__ = True
-    try:
-        await _first_step()
-        return await awaitable
-    finally:
-        awaitable.close()  # a no-op once it ran; no "never awaited" if it did not
-        if _asyncio_compat.has_ready_callbacks(loop):
-            stopping.append(loop.call_soon(loop.stop))
-        else:
-            loop.stop()
+    while tb is not None and tb.tb_next is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename != __file__ and not filename.startswith(tasks.ASYNCIO_DIR):
+            break
+        tb = tb.tb_next
+    return tb
 
 
-def _cancel_and_wait(loop: asyncio.AbstractEventLoop, task: asyncio.Task[Any]) -> None:
-    """Cancel an interrupted task and let it unwind, so its finally blocks run."""
-    if task.done():  # it raised what interrupts the run (Ctrl-C): already re-raised
-        if not task.cancelled():
-            task.exception()  # retrieved, so asyncio does not log it again
-        return
-    task.cancel()
-    try:
-        loop.run_forever()
-    except BaseException:  # the task's own outcome is not ours to report
-        pass
+def _retrieve(task: asyncio.Task[Any]) -> None:
+    """Mark the outcome of a task we do not report as seen, so asyncio does not log it."""
+    if task.done() and not task.cancelled():
+        task.exception()
 
 
-class _Expiry:
-    """Cancels a task when its time is up, recording where it was stuck."""
+def _abandon(task: asyncio.Task[Any], state: str) -> None:
+    _ABANDONED[task] = state
+    _asyncio_compat.quiet_if_destroyed(task)  # said here, not again at garbage collection
 
-    def __init__(self, task: asyncio.Task[Any], description: str, timeout: float) -> None:
+
+class _Run:
+    """One ``run_until_complete`` of a task: its time limit, Ctrl-C, bounded unwinding."""
+
+    def __init__(
+        self, task: asyncio.Task[Any], description: str | Callable[[], str], timeout: float | None
+    ) -> None:
         self.task = task
+        self.loop = task.get_loop()
         self.description = description
         self.timeout = timeout
-        self.report: str | None = None
-        self.handle = task.get_loop().call_later(timeout, self._expire)
+        self.report: str | None = None  # the timeout report, once it expired
+        self.escaped: BaseException | None = None  # raised by a callback (Ctrl-C, SystemExit)
+        self.error: BaseException | None = None  # the task's own, as it reached us
+        self.stopped = False  # something else stopped the loop
+        self.refused: str | None = None  # where the task was when we stopped waiting
+        self.presses = 0
+        self._heard = 0
+        self._ended = False
+        self._pressed_at: tuple[FrameType, int] | None = None
+        self._timer = self.loop.call_later(timeout, self._expire) if timeout else None
+
+    def wait(self) -> None:
+        """Run the loop until the task is done, or until we stop waiting for it."""
+        INTERRUPTS.take_over()
+        INTERRUPTS.current = self
+        try:
+            self._drive()
+            if not self.task.done() and self.refused is None and self.presses < 2:
+                self.task.cancel()  # interrupted or stopped: let it unwind, for a while
+                self._arm(CANCEL_GRACE, self._give_up)
+                self._drive()
+        finally:
+            self._ended = True
+            INTERRUPTS.current = None
+            if self._timer is not None:
+                self._timer.cancel()
+            _asyncio_compat.drop_stale_stops(self.loop)
+
+    def _drive(self) -> None:
+        task = self.task
+        try:
+            self.loop.run_until_complete(task)
+        except BaseException as exc:  # read from the task by the caller, unless it is not its own
+            if task.done() and (task.cancelled() or task.exception() is exc):
+                self.error = exc
+                return
+            if self.refused is not None:  # our own stop
+                return
+            if isinstance(exc, RuntimeError):  # "Event loop stopped before Future completed."
+                self.stopped = True
+            elif self.escaped is None:
+                self.escaped = exc
+
+    def _arm(self, delay: float, callback: Callable[[], None]) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = self.loop.call_later(delay, callback)
 
     def _expire(self) -> None:
         if self.task.done():
             return
+        task = self.task
         self.report = _messages.test_timed_out(
-            self.description, self.timeout, tasks.where(self.task), tasks.others(self.task)
+            _text(self.description), self.timeout or 0, tasks.where(task), tasks.others(task)
         )
-        self.task.cancel()
+        task.cancel()
+        self._arm(CANCEL_GRACE, self._give_up)
 
-    def disarm(self) -> None:
-        self.handle.cancel()
+    def _give_up(self) -> None:
+        """The cancelled task did not finish in time: stop the loop and leave it."""
+        if self.task.done():
+            return
+        self.refused = tasks.where(self.task)
+        _abandon(self.task, _AGAIN if self.presses else _REPORTED)
+        self.loop.stop()
+
+    def refusal(self) -> str:
+        """What a report says about a task that did not stop when cancelled."""
+        if self.refused is None:
+            return ""
+        return "\n" + _messages.refused_to_stop(CANCEL_GRACE, self.refused)
+
+    def interrupt(self) -> KeyboardInterrupt:
+        """The ``KeyboardInterrupt`` to raise, pointing at where the task was.
+
+        pytest's summary then names the line of the test (or fixture) that
+        was running, not a line of asyncio or of the plugin.
+        """
+        if self._pressed_at is None:
+            return KeyboardInterrupt()
+        frame, lineno = self._pressed_at
+        return KeyboardInterrupt().with_traceback(
+            types.TracebackType(None, frame, frame.f_lasti, lineno)
+        )
+
+    def press(self) -> None:
+        """Ctrl-C, from the signal handler: passed to the loop, which may be busy."""
+        self.presses += 1
+        if self.presses > 1 and not self._heard:  # stuck in synchronous code: escape
+            raise KeyboardInterrupt
+        self.loop.call_soon_threadsafe(self._pressed)
+
+    def _pressed(self) -> None:
+        self._heard += 1
+        if self._ended or self.task.done():
+            return
+        if self._heard == 1:  # as asyncio.Runner: cancel, let it unwind
+            frame = tasks.suspended_in(self.task)
+            self._pressed_at = None if frame is None else (frame, frame.f_lineno)
+            self.task.cancel()
+            self._arm(CANCEL_GRACE, self._give_up)
+        else:  # pressed again: stop waiting
+            self._give_up()

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from pytest_asyncio import _asyncio_compat, _messages, hooks
+from pytest_asyncio._interrupts import INTERRUPTS
 from pytest_asyncio._settings import Settings, add_options
 from pytest_asyncio.diagnostics.hooks import DiagnosticsPlugin
 from pytest_asyncio.fixture_setup import FixtureSetup, belongs_to_other_plugin
@@ -267,9 +268,11 @@ class AsyncioPlugin:
             self._close_direct_loop(item)
         finally:
             saved = self._saved_loop
-            if saved is not None and (nextitem is None or ASYNC_TEST not in nextitem.stash):
-                self._saved_loop = None
-                _asyncio_compat.restore_current_loop(saved)
+            if nextitem is None or ASYNC_TEST not in nextitem.stash:
+                INTERRUPTS.give_back()  # sync code next: Ctrl-C as Python handles it
+                if saved is not None:
+                    self._saved_loop = None
+                    _asyncio_compat.restore_current_loop(saved)
             running = self._fixture_setup
             running.item = running.test = None
 
@@ -282,16 +285,23 @@ class AsyncioPlugin:
             return (yield)
         finally:
             self._finish_test(item, nextitem)
+            INTERRUPTS.raise_deferred()  # Ctrl-C during the teardown, now that it is done
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self) -> None:
         """After Ctrl-C pytest tears the last test down here, without the hook above."""
-        item = self.fixture_setup.item
-        if item is not None:
-            self._finish_test(item, None)
-        elif self._saved_loop is not None:  # interrupted between two async tests
-            _asyncio_compat.restore_current_loop(self._saved_loop)
-            self._saved_loop = None
+        try:
+            item = self.fixture_setup.item
+            if item is not None:
+                self._finish_test(item, None)
+            elif self._saved_loop is not None:  # interrupted between two async tests
+                _asyncio_compat.restore_current_loop(self._saved_loop)
+                self._saved_loop = None
+        finally:
+            INTERRUPTS.end_session()
+
+    def pytest_keyboard_interrupt(self) -> None:
+        INTERRUPTS.interrupted()  # more presses must not break the teardown that follows
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> bool | None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from types import CodeType, FrameType
 from typing import Any
 
-_ASYNCIO_DIR = str(Path(asyncio.__file__).parent) + os.sep
+ASYNCIO_DIR = str(Path(asyncio.__file__).parent) + os.sep
 _PLUGIN_DIR = str(Path(__file__).parent.parent) + os.sep
 _ASYNC_GEN_STEPS = ("async_generator_asend", "async_generator_athrow")
 
@@ -34,7 +34,7 @@ def where(task: asyncio.Task[Any]) -> str:
     lines: list[str] = []
     for frame in _user_frames(task.get_coro()):
         code = frame.f_code
-        if code.co_filename.startswith(_ASYNCIO_DIR):
+        if code.co_filename.startswith(ASYNCIO_DIR):
             lines.append(f"  (then inside asyncio's {code.co_name}())")
             break
         lines.append(f"  {short_path(code.co_filename)}:{frame.f_lineno} in {code.co_name}")
@@ -47,8 +47,6 @@ def where(task: asyncio.Task[Any]) -> str:
 def describe(task: asyncio.Task[Any]) -> str:
     """One line naming a task, its coroutine and where it is suspended."""
     coro = task.get_coro()
-    while _is_plugin_wrapper(coro):
-        coro = _awaited_by(coro)
     name = getattr(coro, "__qualname__", None) or repr(coro)
     filename, lineno = location(task)
     return f"{task.get_name()} running {name}() at {short_path(filename)}:{lineno}"
@@ -61,17 +59,23 @@ def location(task: asyncio.Task[Any]) -> tuple[str, int]:
     that a warning about the task always has a place to point at.
     """
     coro = task.get_coro()
-    found = None
-    for frame in _user_frames(coro):
-        if frame.f_code.co_filename.startswith(_ASYNCIO_DIR):
-            break
-        found = (frame.f_code.co_filename, frame.f_lineno)
-    if found is not None:
-        return found
+    frame = suspended_in(task)
+    if frame is not None:
+        return frame.f_code.co_filename, frame.f_lineno
     code = getattr(coro, "cr_code", None) or getattr(coro, "ag_code", None)
     if isinstance(code, CodeType):
         return code.co_filename, code.co_firstlineno
     return __file__, 1
+
+
+def suspended_in(task: asyncio.Task[Any]) -> FrameType | None:
+    """The innermost frame of the user's code along the task's chain of awaits."""
+    found = None
+    for frame in _user_frames(task.get_coro()):
+        if frame.f_code.co_filename.startswith(ASYNCIO_DIR):
+            break
+        found = frame
+    return found
 
 
 def pending_tasks(loop: asyncio.AbstractEventLoop) -> list[asyncio.Task[Any]]:
@@ -109,8 +113,8 @@ def short_path(filename: str) -> str:
 def _user_frames(awaitable: Any) -> Iterator[FrameType]:
     """Each frame along the await chain, outermost first, minus the plugin's.
 
-    The plugin's own wrappers (e.g. the context write-back on Python 3.10)
-    are skipped; asyncio's frames are yielded for the caller to stop at.
+    The plugin's own frames (the coroutine that steps an async generator
+    fixture) are skipped; asyncio's are yielded for the caller to stop at.
     """
     awaiter: FrameType | None = None
     while awaitable is not None:
@@ -139,11 +143,6 @@ def _running_async_generator(awaitable: Any, awaiter: FrameType | None) -> Any:
         if inspect.isasyncgen(value) and value.ag_running:
             return value
     return None
-
-
-def _is_plugin_wrapper(coro: Any) -> bool:
-    code = getattr(coro, "cr_code", None)
-    return isinstance(code, CodeType) and code.co_filename.startswith(_PLUGIN_DIR)
 
 
 def _frame_of(awaitable: Any) -> FrameType | None:

@@ -1,0 +1,103 @@
+"""Ctrl-C while the plugin drives a loop: a clean, prompt end of the session.
+
+Python's default answer to Ctrl-C raises ``KeyboardInterrupt`` wherever the
+program happens to be. Raised inside asyncio's own code it can leave a
+loop in a state where it cannot be closed; raised while pytest tears the
+fixtures down after an earlier Ctrl-C, it escapes that teardown as a
+traceback instead of pytest's "KeyboardInterrupt" summary.
+
+So, like ``asyncio.Runner``, the plugin takes SIGINT over while it drives a
+loop (only in the main thread, and only from Python's default handler) and
+hands each press to the run in progress (see ``_runner``): the first press
+cancels the task, a further one stops waiting for it. Between runs a press
+raises ``KeyboardInterrupt`` as usual, except while pytest tears down after
+an interrupt, where the next two presses are ignored so that the teardown
+and the summary can finish (a third still raises, for a teardown that hangs
+in synchronous code).
+
+A run ended by Ctrl-C raises ``KeyboardInterrupt``. In a fixture's teardown
+that would cut pytest's teardown short (the fixtures after it would never be
+torn down), so teardown code *defers* it: :meth:`Interrupts.raise_deferred`
+raises it once the test's teardown is complete.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from types import FrameType
+from typing import Protocol
+
+#: Presses ignored outside a run after the session was interrupted.
+_IGNORED_AFTER_INTERRUPT = 2
+
+
+class Pressable(Protocol):
+    """What the run in progress does on Ctrl-C."""
+
+    def press(self) -> None: ...
+
+
+class Interrupts:
+    """SIGINT while the plugin runs coroutines; one instance per process."""
+
+    def __init__(self) -> None:
+        #: The run in progress, which gets the presses.
+        self.current: Pressable | None = None
+        #: The session was interrupted: pytest is tearing everything down.
+        self.session_interrupted = False
+        self._deferred = False
+        self._ignored = 0
+        self._handler = self._on_sigint  # one bound method, for the identity check
+
+    def take_over(self) -> None:
+        """Handle SIGINT from now on, if it has Python's default handler.
+
+        Cheap when already done: called before every run.
+        """
+        current = signal.getsignal(signal.SIGINT)
+        if current is self._handler or current is not signal.default_int_handler:
+            return
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, self._handler)
+
+    def give_back(self) -> None:
+        """Put Python's default handler back, if the plugin's is installed."""
+        if signal.getsignal(signal.SIGINT) is self._handler:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    def interrupted(self) -> None:
+        """The session was interrupted; keep further presses from breaking its teardown."""
+        self.session_interrupted = True
+        self.take_over()
+
+    def defer(self) -> None:
+        """Ctrl-C ended a run inside teardown code: raise it once teardown is done."""
+        if not self.session_interrupted:
+            self._deferred = True
+
+    def raise_deferred(self) -> None:
+        """Raise the ``KeyboardInterrupt`` a teardown deferred, if there is one."""
+        if self._deferred:
+            self._deferred = False
+            raise KeyboardInterrupt
+
+    def end_session(self) -> None:
+        """Forget the session's state and put the default handler back."""
+        self.session_interrupted = self._deferred = False
+        self._ignored = 0
+        self.current = None
+        self.give_back()
+
+    def _on_sigint(self, signum: int, frame: FrameType | None) -> None:
+        run = self.current
+        if run is not None:
+            run.press()
+        elif self.session_interrupted and self._ignored < _IGNORED_AFTER_INTERRUPT:
+            self._ignored += 1
+        else:
+            signal.default_int_handler(signum, frame)
+
+
+#: The process's one instance: signal handlers are process-wide.
+INTERRUPTS = Interrupts()
