@@ -111,11 +111,15 @@ def async_generator_yielded_twice(fixture: str) -> str:
     )
 
 
-def test_timed_out(what: str, timeout: float, where: str, others: list[str]) -> str:
+def test_timed_out(
+    what: str, timeout: float, where: str, others: list[str], refused: str = ""
+) -> str:
     lines = [f"{what} timed out after {timeout:g} s and was cancelled."]
     if where:
         lines.append("It was waiting here:")
         lines.append(where.rstrip())
+    if refused:
+        lines.append(refused)
     if others:
         lines.append("Other tasks still pending on the loop:")
         lines.extend(f"  {task}" for task in others)
@@ -133,13 +137,14 @@ def loop_scope_needs_loop_fixture(test: str, scope: str) -> str:
     )
 
 
-def loop_stopped(what: str) -> str:
-    return (
+def loop_stopped(what: str, refused: str = "") -> str:
+    text = (
         f"The event loop stopped before {what} finished: something called "
         "loop.stop() on it (the test, a fixture, or code they call), so the "
         f"plugin cancelled {what}. The plugin starts and stops its loops "
         "itself; remove the loop.stop() call."
     )
+    return f"{text}\n{refused}" if refused else text
 
 
 def task_cancelled(what: str) -> str:
@@ -308,7 +313,8 @@ def async_generator_ignored_close(fixture: str, closed: bool) -> str:
 def refused_to_stop(grace: float, where: str) -> str:
     lines = [
         f"It did not stop within {grace:g} s of being cancelled (it catches "
-        "asyncio.CancelledError and goes on), so it was left running."
+        "asyncio.CancelledError and goes on), so it was left running on its "
+        "loop; let a cancelled task end (re-raise asyncio.CancelledError)."
     ]
     if where:
         lines += ["It was last suspended here:", where.rstrip()]

@@ -103,10 +103,15 @@ def run_coroutine(
     if run.presses or run.escaped is not None:
         _retrieve(task)
         raise run.escaped or run.interrupt()
-    if run.report is not None:  # timed out: cancelled, or swallowed it
-        raise TestTimeout(run.report + run.refusal())
+    if run.expired is not None:  # timed out: cancelled, or swallowed it
+        where, others = run.expired
+        raise TestTimeout(
+            _messages.test_timed_out(
+                _text(description), timeout or 0, where, others, run.refusal(where)
+            )
+        )
     if run.stopped:
-        raise RunFailed(_messages.loop_stopped(_text(description)) + run.refusal())
+        raise RunFailed(_messages.loop_stopped(_text(description), run.refusal("")))
     if task.cancelled():
         try:
             task.result()
@@ -153,6 +158,11 @@ def unreported_refusals(pending: list[asyncio.Task[Any]]) -> list[asyncio.Task[A
     for task in found:
         _ABANDONED[task] = _REPORTED
     return found
+
+
+def already_reported(task: asyncio.Task[Any]) -> bool:
+    """Whether a failure already said that ``task`` would not stop (a leak report need not)."""
+    return _ABANDONED.get(task) == _REPORTED
 
 
 def _text(description: str | Callable[[], str]) -> str:
@@ -207,8 +217,7 @@ class _Run:
         self.task = task
         self.loop = task.get_loop()
         self.description = description
-        self.timeout = timeout
-        self.report: str | None = None  # the timeout report, once it expired
+        self.expired: tuple[str, list[str]] | None = None  # at the timeout: where, other tasks
         self.escaped: BaseException | None = None  # raised by a callback (Ctrl-C, SystemExit)
         self.error: BaseException | None = None  # the task's own, as it reached us
         self.stopped = False  # something else stopped the loop
@@ -260,9 +269,7 @@ class _Run:
         if self.task.done():
             return
         task = self.task
-        self.report = _messages.test_timed_out(
-            _text(self.description), self.timeout or 0, tasks.where(task), tasks.others(task)
-        )
+        self.expired = tasks.where(task), tasks.others(task)
         task.cancel()
         self._arm(CANCEL_GRACE, self._give_up)
 
@@ -274,11 +281,12 @@ class _Run:
         _abandon(self.task, _AGAIN if self.presses else _REPORTED)
         self.loop.stop()
 
-    def refusal(self) -> str:
+    def refusal(self, where_before: str) -> str:
         """What a report says about a task that did not stop when cancelled."""
         if self.refused is None:
             return ""
-        return "\n" + _messages.refused_to_stop(CANCEL_GRACE, self.refused)
+        where = "" if self.refused == where_before else self.refused
+        return _messages.refused_to_stop(CANCEL_GRACE, where)
 
     def interrupt(self) -> KeyboardInterrupt:
         """The ``KeyboardInterrupt`` to raise, pointing at where the task was.

@@ -15,6 +15,7 @@ import warnings
 
 from pytest_asyncio import _messages
 from pytest_asyncio.diagnostics import tasks
+from pytest_asyncio._runner import already_reported
 from pytest_asyncio.fixtures.loop import cancel_pending_tasks
 from pytest_asyncio.warnings import LeakedTaskWarning
 
@@ -33,7 +34,11 @@ def report_leaked_tasks(
     :param node: the node id of the test (or module, class...) it belonged to.
     """
     __tracebackhide__ = True  # under -W error, the message is the report
-    pending = [task for task in tasks.pending_tasks(loop) if not tasks.closes_a_generator(task)]
+    pending = [
+        task
+        for task in tasks.pending_tasks(loop)
+        if not tasks.closes_a_generator(task) and not already_reported(task)
+    ]
     if not pending:
         return
     descriptions = [tasks.describe(task) for task in pending]
