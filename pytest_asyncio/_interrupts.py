@@ -78,6 +78,7 @@ class Interrupts:
 
     def raise_deferred(self) -> None:
         """Raise the ``KeyboardInterrupt`` a teardown deferred, if there is one."""
+        __tracebackhide__ = True  # where it was raised says nothing about where it was pressed
         if self._deferred:
             self._deferred = False
             raise KeyboardInterrupt

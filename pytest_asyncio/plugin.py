@@ -284,8 +284,10 @@ class AsyncioPlugin:
         try:
             return (yield)
         finally:
-            self._finish_test(item, nextitem)
-            INTERRUPTS.raise_deferred()  # Ctrl-C during the teardown, now that it is done
+            try:
+                self._finish_test(item, nextitem)
+            finally:
+                INTERRUPTS.raise_deferred()  # Ctrl-C during the teardown, now that it is done
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self) -> None:

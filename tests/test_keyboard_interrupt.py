@@ -7,11 +7,12 @@ end of the session. The inner sessions here record what ran in a file, and
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 import pytest
 
-from pytest_asyncio import _asyncio_compat
+from pytest_asyncio import _asyncio_compat, _runner
 
 if TYPE_CHECKING:
     from conftest import RunClean
@@ -173,3 +174,176 @@ def test_the_current_loop_is_restored(recording: pytest.Pytester, run_clean: Run
     after = _asyncio_compat.snapshot_current_loop()
     assert after == before
     assert after.loop is None or not after.loop.is_closed()
+
+
+PRESS = """
+    import asyncio
+    import os
+    import signal
+
+    def press_ctrl_c(*delays):
+        loop = asyncio.get_running_loop()
+        for delay in delays:
+            loop.call_later(delay, os.kill, os.getpid(), signal.SIGINT)
+    """
+
+
+def assert_clean_interrupt(result: pytest.RunResult) -> None:
+    """pytest's own summary of an interrupted session, and nothing of the plugin's."""
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    result.stdout.fnmatch_lines(["*! KeyboardInterrupt !*", "*no tests ran in*"])
+    output = result.stdout.str() + result.stderr.str()
+    assert "Traceback" not in output
+    assert "INTERNALERROR" not in output
+    assert "pytest_asyncio" not in output
+
+
+def test_pressed_again_while_the_test_cleans_up(
+    recording: pytest.Pytester, run_clean: RunClean
+) -> None:
+    """The second press stops waiting for the test's finally block."""
+    recording.makepyfile(press=PRESS)
+    recording.makepyfile(
+        """
+        import asyncio
+        import pytest
+        from press import press_ctrl_c
+        from recorder import record
+
+        @pytest.mark.asyncio
+        async def test_interrupted(server, connection):
+            press_ctrl_c(0.05, 0.3)
+            try:
+                await asyncio.sleep(60)
+            finally:
+                record("cleanup started")
+                await asyncio.sleep(5)
+                record("cleanup finished")
+        """
+    )
+    result = run_clean(no_reraise_ctrlc=True)
+    assert_clean_interrupt(result)
+    result.stdout.fnmatch_lines(
+        ["*test_pressed_again_while_the_test_cleans_up.py:10: KeyboardInterrupt"]
+    )
+    assert events(recording) == [
+        "cleanup started",
+        "connection torn down",
+        "server torn down",
+        "loops closed: True",
+    ]
+
+
+def test_pressed_twice_during_async_fixture_setup(
+    recording: pytest.Pytester, run_clean: RunClean
+) -> None:
+    recording.makepyfile(press=PRESS)
+    recording.makepyfile(
+        """
+        import asyncio
+        import pytest
+        from press import press_ctrl_c
+        from recorder import record
+
+        @pytest.fixture
+        async def slow_to_start(server, connection):
+            press_ctrl_c(0.05, 0.2)
+            try:
+                await asyncio.sleep(60)
+            finally:
+                await asyncio.sleep(5)
+                record("setup's cleanup finished")
+            yield
+
+        @pytest.mark.asyncio
+        async def test_never_runs(slow_to_start):
+            record("test ran")
+        """
+    )
+    assert_clean_interrupt(run_clean(no_reraise_ctrlc=True))
+    assert events(recording) == ["connection torn down", "server torn down", "loops closed: True"]
+
+
+def test_presses_during_the_teardown_after_an_interrupt(
+    recording: pytest.Pytester, run_clean: RunClean
+) -> None:
+    """pytest tears everything down after Ctrl-C; more presses only hurry it."""
+    recording.makepyfile(press=PRESS)
+    recording.makepyfile(
+        """
+        import asyncio
+        import pytest
+        from press import press_ctrl_c
+        from recorder import record
+
+        @pytest.fixture
+        async def slow_teardown(server):
+            yield
+            press_ctrl_c(0.05, 0.1, 0.15, 0.2)
+            await asyncio.sleep(5)
+            record("slow teardown finished")
+
+        @pytest.mark.asyncio
+        async def test_interrupted(slow_teardown, connection):
+            press_ctrl_c(0.05)
+            await asyncio.sleep(60)
+        """
+    )
+    assert_clean_interrupt(run_clean(no_reraise_ctrlc=True))
+    assert events(recording) == ["connection torn down", "server torn down", "loops closed: True"]
+
+
+def test_pressed_while_a_task_refuses_to_stop_at_loop_close(
+    recording: pytest.Pytester, run_clean: RunClean, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """However long the plugin would wait for a cancelled task, one press ends the wait."""
+    monkeypatch.setattr(_runner, "CANCEL_GRACE", 60.0)
+    recording.makepyfile(press=PRESS)
+    recording.makepyfile(
+        """
+        import asyncio
+        import pytest
+        from press import press_ctrl_c
+
+        async def stubborn():
+            while True:
+                try:
+                    await asyncio.sleep(1)
+                except asyncio.CancelledError:
+                    press_ctrl_c(0.05)
+
+        @pytest.mark.asyncio
+        async def test_leaves_a_stubborn_task(connection):
+            asyncio.get_running_loop().create_task(stubborn())
+
+        def test_never_runs():
+            pass
+        """
+    )
+    started = time.monotonic()
+    result = run_clean("-p", "no:warnings", no_reraise_ctrlc=True)
+    assert time.monotonic() - started < 30
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    result.stdout.fnmatch_lines(["*! KeyboardInterrupt !*", "*1 passed*"])
+    assert events(recording) == ["connection torn down", "loops closed: True"]
+
+
+def test_real_ctrl_c_in_a_subprocess(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(press=PRESS)
+    pytester.makepyfile(
+        """
+        import asyncio
+        import pytest
+        from press import press_ctrl_c
+
+        @pytest.mark.asyncio
+        async def test_interrupted():
+            press_ctrl_c(0.1, 0.3, 0.5)
+            try:
+                await asyncio.sleep(60)
+            finally:
+                await asyncio.sleep(60)
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", timeout=60)
+    assert_clean_interrupt(result)
