@@ -14,8 +14,8 @@ import asyncio
 import warnings
 
 from pytest_asyncio import _messages
-from pytest_asyncio.diagnostics import tasks
 from pytest_asyncio._runner import already_reported
+from pytest_asyncio.diagnostics import tasks
 from pytest_asyncio.fixtures.loop import cancel_pending_tasks
 from pytest_asyncio.warnings import LeakedTaskWarning
 
