@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from pytest_asyncio import _messages, _runner
+from pytest_asyncio import _messages, _task_run
 
 if TYPE_CHECKING:
     from conftest import RunClean
@@ -41,7 +41,7 @@ NO_LEAK_WARNING = ("-W", "ignore::pytest_asyncio.LeakedTaskWarning")
 
 
 def test_the_grace_period_is_one_second() -> None:
-    assert _runner.CANCEL_GRACE == 1.0
+    assert _task_run.CANCEL_GRACE == 1.0
 
 
 def test_a_test_that_keeps_swallowing_its_timeout_fails(

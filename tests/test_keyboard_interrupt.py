@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from pytest_asyncio import _asyncio_compat, _runner
+from pytest_asyncio import _asyncio_compat, _task_run
 
 if TYPE_CHECKING:
     from conftest import RunClean
@@ -297,7 +297,7 @@ def test_pressed_while_a_task_refuses_to_stop_at_loop_close(
     recording: pytest.Pytester, run_clean: RunClean, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """However long the plugin would wait for a cancelled task, one press ends the wait."""
-    monkeypatch.setattr(_runner, "CANCEL_GRACE", 60.0)
+    monkeypatch.setattr(_task_run, "CANCEL_GRACE", 60.0)
     recording.makepyfile(press=PRESS)
     recording.makepyfile(
         """

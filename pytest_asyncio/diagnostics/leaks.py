@@ -14,7 +14,7 @@ import asyncio
 import warnings
 
 from pytest_asyncio import _messages
-from pytest_asyncio._runner import already_reported
+from pytest_asyncio._task_run import already_reported
 from pytest_asyncio.diagnostics import tasks
 from pytest_asyncio.fixtures.loop import cancel_pending_tasks
 from pytest_asyncio.warnings import LeakedTaskWarning

@@ -1,0 +1,202 @@
+"""One ``run_until_complete`` of a task, with a time limit, Ctrl-C and bounded unwinding.
+
+``_runner`` runs the user's coroutines with it, and closing a loop runs
+its cleanup with it. A task cancelled here (at its time limit, on Ctrl-C,
+when something stopped the loop under it) gets :data:`CANCEL_GRACE`
+seconds to finish its ``finally`` blocks; one that swallows the
+cancellation and goes on is then left on its loop and reported, so that it
+cannot hang the run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import types
+import weakref
+from collections.abc import Callable, Coroutine
+from types import FrameType
+from typing import Any
+
+from pytest_asyncio import _asyncio_compat, _messages
+from pytest_asyncio._interrupts import INTERRUPTS
+from pytest_asyncio.diagnostics import tasks
+
+#: Seconds a cancelled task may take to finish (its ``finally`` blocks and
+#: ``async with`` exits) before the plugin stops waiting for it.
+CANCEL_GRACE = 1.0
+
+#: Tasks the plugin stopped waiting for, and what became of them: cut short
+#: by Ctrl-C (worth cancelling and waiting for again when the loop closes),
+#: refused to stop when cancelled (not waited for again), already reported.
+_AGAIN, _REFUSED, _REPORTED = "again", "refused", "reported"
+_ABANDONED: weakref.WeakKeyDictionary[asyncio.Task[Any], str] = weakref.WeakKeyDictionary()
+
+
+def finish_cancelled(loop: asyncio.AbstractEventLoop, cancelled: list[asyncio.Task[Any]]) -> None:
+    """Let cancelled tasks unwind for at most :data:`CANCEL_GRACE` seconds.
+
+    Tasks still pending afterwards are left alone, and not waited for again.
+    """
+    waiting = [task for task in cancelled if _ABANDONED.get(task, _AGAIN) == _AGAIN]
+    if waiting:
+        finish(loop, asyncio.wait(waiting, timeout=CANCEL_GRACE))
+    for task in cancelled:
+        if not task.done() and _ABANDONED.get(task) != _REPORTED:
+            _abandon(task, _REFUSED)
+
+
+def finish(loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, Any]) -> None:
+    """Run a cleanup coroutine of the plugin's (closing a loop) to its end.
+
+    Ctrl-C stops the wait at once; it is raised after the test's teardown
+    (see ``_interrupts``), so the loop still gets closed.
+    """
+    run = TaskRun(loop.create_task(coro))
+    run.wait()
+    retrieve(run.task)
+    if run.presses or isinstance(run.escaped, KeyboardInterrupt):
+        INTERRUPTS.defer()
+        if not run.task.done():
+            _abandon(run.task, _REPORTED)
+    elif run.escaped is not None:
+        raise run.escaped
+
+
+def unreported_refusals(pending: list[asyncio.Task[Any]]) -> list[asyncio.Task[Any]]:
+    """The tasks of ``pending`` that refused to stop and were not reported yet."""
+    found = [task for task in pending if _ABANDONED.get(task) == _REFUSED and not task.done()]
+    for task in found:
+        _ABANDONED[task] = _REPORTED
+    return found
+
+
+def already_reported(task: asyncio.Task[Any]) -> bool:
+    """Whether a failure already said that ``task`` would not stop (a leak report need not)."""
+    return _ABANDONED.get(task) == _REPORTED
+
+
+def retrieve(task: asyncio.Task[Any]) -> None:
+    """Mark the outcome of a task we do not report as seen, so asyncio does not log it."""
+    if task.done() and not task.cancelled():
+        task.exception()
+
+
+def _abandon(task: asyncio.Task[Any], state: str) -> None:
+    _ABANDONED[task] = state
+    _asyncio_compat.quiet_if_destroyed(task)  # said here, not again at garbage collection
+
+
+class TaskRun:
+    """One ``run_until_complete`` of a task: its time limit, Ctrl-C, bounded unwinding.
+
+    Call :meth:`wait`, then read what happened: :attr:`presses` (Ctrl-C),
+    :attr:`escaped` (raised by a callback), :attr:`expired` (the time limit),
+    :attr:`stopped` (something else stopped the loop), :attr:`error` (the
+    task's own exception, as it reached ``run_until_complete``).
+    """
+
+    def __init__(self, task: asyncio.Task[Any], timeout: float | None = None) -> None:
+        self.task = task
+        self.loop = task.get_loop()
+        self.expired: tuple[str, list[str]] | None = None  # at the timeout: where, other tasks
+        self.escaped: BaseException | None = None  # raised by a callback (Ctrl-C, SystemExit)
+        self.error: BaseException | None = None  # the task's own, as it reached us
+        self.stopped = False  # something else stopped the loop
+        self.refused: str | None = None  # where the task was when we stopped waiting
+        self.presses = 0
+        self._heard = 0
+        self._ended = False
+        self._pressed_at: tuple[FrameType, int] | None = None
+        self._timer = self.loop.call_later(timeout, self._expire) if timeout else None
+
+    def wait(self) -> None:
+        """Run the loop until the task is done, or until we stop waiting for it."""
+        INTERRUPTS.take_over()
+        INTERRUPTS.current = self
+        try:
+            self._drive()
+            if not self.task.done() and self.refused is None and self.presses < 2:
+                self.task.cancel()  # interrupted or stopped: let it unwind, for a while
+                self._arm(CANCEL_GRACE, self._give_up)
+                self._drive()
+        finally:
+            self._ended = True
+            INTERRUPTS.current = None
+            if self._timer is not None:
+                self._timer.cancel()
+            _asyncio_compat.drop_stale_stops(self.loop)
+
+    def _drive(self) -> None:
+        task = self.task
+        try:
+            self.loop.run_until_complete(task)
+        except BaseException as exc:  # read from the task by the caller, unless it is not its own
+            if task.done() and (task.cancelled() or task.exception() is exc):
+                self.error = exc
+                return
+            if self.refused is not None:  # our own stop
+                return
+            if isinstance(exc, RuntimeError):  # "Event loop stopped before Future completed."
+                self.stopped = True
+            elif self.escaped is None:
+                self.escaped = exc
+
+    def _arm(self, delay: float, callback: Callable[[], None]) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = self.loop.call_later(delay, callback)
+
+    def _expire(self) -> None:
+        if self.task.done():
+            return
+        task = self.task
+        self.expired = tasks.where(task), tasks.others(task)
+        task.cancel()
+        self._arm(CANCEL_GRACE, self._give_up)
+
+    def _give_up(self) -> None:
+        """The cancelled task did not finish in time: stop the loop and leave it."""
+        if self.task.done():
+            return
+        self.refused = tasks.where(self.task)
+        _abandon(self.task, _AGAIN if self.presses else _REPORTED)
+        self.loop.stop()
+
+    def refusal(self, where_before: str) -> str:
+        """What a report says about a task that did not stop when cancelled."""
+        if self.refused is None:
+            return ""
+        where = "" if self.refused == where_before else self.refused
+        return _messages.refused_to_stop(CANCEL_GRACE, where)
+
+    def interrupt(self) -> KeyboardInterrupt:
+        """The ``KeyboardInterrupt`` to raise, pointing at where the task was.
+
+        pytest's summary then names the line of the test (or fixture) that
+        was running, not a line of asyncio or of the plugin.
+        """
+        if self._pressed_at is None:
+            return KeyboardInterrupt()
+        frame, lineno = self._pressed_at
+        return KeyboardInterrupt().with_traceback(
+            types.TracebackType(None, frame, frame.f_lasti, lineno)
+        )
+
+    def press(self) -> None:
+        """Ctrl-C, from the signal handler: passed to the loop, which may be busy."""
+        self.presses += 1
+        if self.presses > 1 and not self._heard:  # stuck in synchronous code: escape
+            raise KeyboardInterrupt
+        self.loop.call_soon_threadsafe(self._pressed)
+
+    def _pressed(self) -> None:
+        self._heard += 1
+        if self._ended or self.task.done():
+            return
+        if self._heard == 1:  # as asyncio.Runner: cancel, let it unwind
+            frame = tasks.suspended_in(self.task)
+            self._pressed_at = None if frame is None else (frame, frame.f_lineno)
+            self.task.cancel()
+            self._arm(CANCEL_GRACE, self._give_up)
+        else:  # pressed again: stop waiting
+            self._give_up()
