@@ -49,21 +49,28 @@ class Interrupts:
         self._deferred = False
         self._ignored = 0
         self._handler = self._on_sigint  # one bound method, for the identity check
+        #: Whether the handler was installed; ``None``: not looked at yet.
+        self._installed: bool | None = None
 
     def take_over(self) -> None:
         """Handle SIGINT from now on, if it has Python's default handler.
 
-        Cheap when already done: called before every run.
+        Called before every run: it looks at the handler once, until
+        :meth:`give_back` (``signal.getsignal`` costs microseconds).
         """
-        current = signal.getsignal(signal.SIGINT)
-        if current is self._handler or current is not signal.default_int_handler:
+        if self._installed is not None:
             return
-        if threading.current_thread() is threading.main_thread():
+        self._installed = False
+        if threading.current_thread() is not threading.main_thread():
+            return
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
             signal.signal(signal.SIGINT, self._handler)
+            self._installed = True
 
     def give_back(self) -> None:
         """Put Python's default handler back, if the plugin's is installed."""
-        if signal.getsignal(signal.SIGINT) is self._handler:
+        installed, self._installed = self._installed, None
+        if installed and signal.getsignal(signal.SIGINT) is self._handler:
             signal.signal(signal.SIGINT, signal.default_int_handler)
 
     def interrupted(self) -> None:
