@@ -28,12 +28,14 @@ import types
 from collections.abc import Callable, Coroutine
 from typing import Any, NoReturn, TypeVar
 
-from pytest_asyncio import _messages
+from pytest_asyncio import _messages, _task_run
 from pytest_asyncio._in_context import InContext
 from pytest_asyncio._task_run import TaskRun, retrieve
 from pytest_asyncio.diagnostics import tasks
 
 T = TypeVar("T")
+
+_BRIDGE_FILES = frozenset({__file__, _task_run.__file__})
 
 
 class RunFailed(Exception):
@@ -136,7 +138,7 @@ def _users_part(tb: types.TracebackType | None) -> types.TracebackType | None:
     """
     while tb is not None and tb.tb_next is not None:
         filename = tb.tb_frame.f_code.co_filename
-        if filename != __file__ and not filename.startswith(tasks.ASYNCIO_DIR):
+        if filename not in _BRIDGE_FILES and not filename.startswith(tasks.ASYNCIO_DIR):
             break
         tb = tb.tb_next
     return tb

@@ -1,7 +1,8 @@
-"""The bridge that runs each test and fixture coroutine: one loop run per coroutine.
+"""The bridge that runs each test and fixture coroutine: one ``run_until_complete`` each.
 
-The task stops the loop from its own last step (cheaper than
-``run_until_complete``); these tests pin what users could notice of that.
+These tests pin what users could notice of it: callbacks queued by the last
+step still run, a stop left behind by one run does not cut the next short,
+an exception keeps the user's traceback without asyncio's frames.
 """
 
 from __future__ import annotations
@@ -98,6 +99,8 @@ def test_an_exception_keeps_the_users_traceback(loop: asyncio.AbstractEventLoop)
     with pytest.raises(ValueError, match="from the user") as raised:
         run_coroutine(loop, fails())
     assert raised.traceback[-1].name == "fails"
+    names = [entry.name for entry in raised.traceback]
+    assert names == ["test_an_exception_keeps_the_users_traceback", "run_coroutine", "fails"]
 
 
 def test_fixture_teardown_that_cancels_without_awaiting_leaves_no_task(
@@ -128,3 +131,15 @@ def test_fixture_teardown_that_cancels_without_awaiting_leaves_no_task(
     )
     result = pytester.runpytest("-W", "error")
     result.assert_outcomes(passed=1)
+
+
+def test_a_stop_left_behind_by_giving_up_does_not_cut_the_next_run_short(
+    loop: asyncio.AbstractEventLoop,
+) -> None:
+    """The task may end in the iteration in which the plugin stops the loop."""
+
+    async def stops_as_it_ends() -> None:
+        asyncio.get_running_loop().stop()
+
+    run_coroutine(loop, stops_as_it_ends())
+    assert run_coroutine(loop, _sleeps(3)) == 3
