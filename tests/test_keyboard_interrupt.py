@@ -7,7 +7,9 @@ end of the session. The inner sessions here record what ran in a file, and
 
 from __future__ import annotations
 
+import signal
 import time
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pytest
@@ -50,6 +52,15 @@ RECORDING_CONFTEST = """
     def pytest_unconfigure():
         record("loops closed: %s" % all(loop.is_closed() for loop in LOOPS))
     """
+
+
+@pytest.fixture(autouse=True)
+def default_ctrl_c() -> Iterator[None]:
+    """Python's own SIGINT handler, even where the run was started with SIGINT
+    ignored (a background job of a non-interactive shell)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
 
 
 def events(pytester: pytest.Pytester) -> list[str]:
@@ -333,8 +344,12 @@ def test_real_ctrl_c_in_a_subprocess(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """
         import asyncio
+        import signal
         import pytest
         from press import press_ctrl_c
+
+        # As in a terminal, also where this test runs as a background job.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
         @pytest.mark.asyncio
         async def test_interrupted():
