@@ -128,6 +128,7 @@ class AsyncioPlugin:
                 adapter=AsyncFixtureAdapter(settings),
                 diagnostics=self.diagnostics,
                 loop_names=self._loop_names,
+                plan_only=bool(getattr(self.config.option, "setupplan", False)),
             )
         return self._settings
 
