@@ -10,9 +10,9 @@ VALID_MODES = ("auto", "strict")
 VALID_SCOPES = ("function", "class", "module", "package", "session")
 
 
-def invalid_mode(value: str) -> str:
+def invalid_mode(value: str, option: str = "asyncio_mode") -> str:
     return (
-        f"asyncio_mode: {value!r} is not a valid mode. "
+        f"{option}: {value!r} is not a valid mode. "
         f"Use one of: {', '.join(VALID_MODES)} (or leave it unset)."
     )
 
@@ -23,8 +23,8 @@ def invalid_scope(option: str, value: str) -> str:
 
 def invalid_timeout(option: str, value: object) -> str:
     return (
-        f"{option}: {value!r} is not a valid timeout. "
-        "Give a number of seconds (0 means no timeout)."
+        f"{option}: {value!r} is not a valid timeout. Give a finite number of "
+        f"seconds, at least {MIN_TIMEOUT:g} (0 means no timeout)."
     )
 
 
@@ -289,3 +289,22 @@ def factory_not_a_loop(name: str, value: object) -> str:
         f"{type(value).__name__}). Return e.g. asyncio.new_event_loop() or "
         "uvloop.new_event_loop()."
     )
+
+
+# -- values a user can get wrong: timeouts, modes, debug ------------------------
+
+#: The shortest timeout accepted: below a millisecond a test is cancelled
+#: before the loop has run one round, which is a typo, never a limit.
+MIN_TIMEOUT = 0.001
+
+
+def invalid_debug(problem: str) -> str:
+    """:param problem: pytest's own words, e.g. "invalid truth value 'maybe'"."""
+    return (
+        f"asyncio_debug: {problem}. Use true or false (also yes/no, on/off, 1/0), "
+        "or leave it unset."
+    )
+
+
+def header_timeout(seconds: float) -> str:
+    return f"timeout={seconds:g} s"

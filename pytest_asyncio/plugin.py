@@ -146,7 +146,10 @@ class AsyncioPlugin:
     def pytest_report_header(self) -> str:
         settings = self.settings
         scope = settings.default_fixture_loop_scope or "(fixture's scope)"
-        return f"asyncio: mode={settings.mode}, default fixture loop scope={scope}"
+        header = f"asyncio: mode={settings.mode}, default fixture loop scope={scope}"
+        if settings.timeout is not None:
+            header += f", {_messages.header_timeout(settings.timeout)}"
+        return header
 
     # -- collection ---------------------------------------------------------
 
