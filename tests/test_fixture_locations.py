@@ -147,6 +147,7 @@ def test_a_traceback_through_the_fixture_shows_real_lines(pytester: pytest.Pytes
     [
         (":class:`LoopFixture` and :meth:`~asyncio.loop.close`", "LoopFixture and close"),
         ("a :func:`link <pytest_asyncio.fixture>` to ``x = 1``", "a link to x = 1"),
+        (":class:`asyncio.AbstractEventLoop`", "asyncio.AbstractEventLoop"),
         ("no roles here", "no roles here"),
         (None, None),
     ],
