@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import functools
 import inspect
+import types
 from collections.abc import Callable, Sequence
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
-from pytest_asyncio.fixtures.base import ScopeName
+if TYPE_CHECKING:  # base.py imports this module: no import cycle at run time
+    from pytest_asyncio.fixtures.base import ScopeName
 
 
 def test_argnames(item: pytest.Function) -> tuple[str, ...]:
@@ -164,3 +166,33 @@ def closure_fixturedefs(metafunc: pytest.Metafunc) -> dict[str, Sequence[Any]]:
     """
     found: dict[str, Sequence[Any]] = metafunc._arg2fixturedefs
     return found
+
+
+def report_defined_at(function: Callable[..., Any], filename: str, lineno: int) -> None:
+    """Make pytest report ``function`` as a fixture defined at ``filename:lineno``.
+
+    For a fixture :meth:`Fixture.fixture` builds, that is the line that
+    called it (``event_loop = MyLoop.fixture()``), not the plugin's source.
+    pytest finds a fixture's location through ``inspect.unwrap`` (its
+    ``get_real_func``) and then ``__code__.co_filename`` and
+    ``co_firstlineno``: ``getlocation()`` for ``--fixtures`` and
+    ``--fixtures-per-test``, ``getfslineno()`` for fixture errors. So
+    ``function.__wrapped__`` gets a stand-in: ``function``'s code with only
+    its file and first line changed, so the signature pytest reads through
+    ``__wrapped__`` stays the same. The stand-in never runs (pytest calls
+    the function it registered, found through ``__pytest_wrapped__`` on
+    8.x and ``_fixture_function`` on 9.x); ``function`` keeps its own code,
+    so tracebacks through the fixture show the plugin's real lines.
+    Checked on pytest 8.2 to 9.2; before 9.2 ``--fixtures`` prints
+    ``co_firstlineno + 1`` (the ``def`` line of a decorated fixture), so
+    there the line after the assignment.
+    """
+    code = function.__code__.replace(co_filename=filename, co_firstlineno=lineno)
+    stand_in = types.FunctionType(
+        code,
+        function.__globals__,
+        function.__name__,
+        function.__defaults__,
+        function.__closure__,
+    )
+    function.__wrapped__ = stand_in  # type: ignore[attr-defined]

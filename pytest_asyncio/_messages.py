@@ -10,9 +10,9 @@ VALID_MODES = ("auto", "strict")
 VALID_SCOPES = ("function", "class", "module", "package", "session")
 
 
-def invalid_mode(value: str) -> str:
+def invalid_mode(value: str, option: str = "asyncio_mode") -> str:
     return (
-        f"asyncio_mode: {value!r} is not a valid mode. "
+        f"{option}: {value!r} is not a valid mode. "
         f"Use one of: {', '.join(VALID_MODES)} (or leave it unset)."
     )
 
@@ -23,8 +23,8 @@ def invalid_scope(option: str, value: str) -> str:
 
 def invalid_timeout(option: str, value: object) -> str:
     return (
-        f"{option}: {value!r} is not a valid timeout. "
-        "Give a number of seconds (0 means no timeout)."
+        f"{option}: {value!r} is not a valid timeout. Give a finite number of "
+        f"seconds, at least {MIN_TIMEOUT:g} (0 means no timeout)."
     )
 
 
@@ -218,16 +218,29 @@ def mixed_loops_title() -> str:
     return "asyncio: fixtures bound to another event loop"
 
 
-def fixture_on_other_loop(fixture: str, kind: str, its_loop: str, test_loop: str) -> str:
-    return f"fixture {fixture!r} ({kind}) is bound to {its_loop}, but the test runs on {test_loop}"
+def _fixture_part(fixture: str, path: str) -> str:
+    """``fixture 'conn'``, or ``fixture 'conn', at [0]`` for a part of its value."""
+    return f"fixture {fixture!r}, at {path}" if path else f"fixture {fixture!r}"
 
 
-def fixture_loop(fixture: str, kind: str, its_loop: str) -> str:
-    return f"fixture {fixture!r} ({kind}) is bound to {its_loop}"
+def fixture_on_other_loop(
+    fixture: str, kind: str, its_loop: str, test_loop: str, path: str = ""
+) -> str:
+    return (
+        f"{_fixture_part(fixture, path)} ({kind}) is bound to {its_loop}, "
+        f"but the test runs on {test_loop}"
+    )
 
 
-def fixture_is_other_loop(fixture: str, its_loop: str, test_loop: str) -> str:
-    return f"fixture {fixture!r} is another event loop, {its_loop}, than the test's, {test_loop}"
+def fixture_loop(fixture: str, kind: str, its_loop: str, path: str = "") -> str:
+    return f"{_fixture_part(fixture, path)} ({kind}) is bound to {its_loop}"
+
+
+def fixture_is_other_loop(fixture: str, its_loop: str, test_loop: str, path: str = "") -> str:
+    return (
+        f"{_fixture_part(fixture, path)} is another event loop, {its_loop}, "
+        f"than the test's, {test_loop}"
+    )
 
 
 def mixed_loops_hint() -> str:
@@ -288,4 +301,48 @@ def factory_not_a_loop(name: str, value: object) -> str:
         f"new, open asyncio event loop, but it returned {value!r} (of type "
         f"{type(value).__name__}). Return e.g. asyncio.new_event_loop() or "
         "uvloop.new_event_loop()."
+    )
+
+
+# -- values a user can get wrong: timeouts, modes, debug ------------------------
+
+#: The shortest timeout accepted: below a millisecond a test is cancelled
+#: before the loop has run one round, which is a typo, never a limit.
+MIN_TIMEOUT = 0.001
+
+
+def invalid_debug(problem: str) -> str:
+    """:param problem: pytest's own words, e.g. "invalid truth value 'maybe'"."""
+    return (
+        f"asyncio_debug: {problem}. Use true or false (also yes/no, on/off, 1/0), "
+        "or leave it unset."
+    )
+
+
+def header_timeout(seconds: float) -> str:
+    return f"timeout={seconds:g} s"
+
+
+# -- mixed loops: what to do ----------------------------------------------------
+
+
+def mixed_loops_advice(
+    fixture: str, fixture_scope: str, its_loop_scope: str, test_loop_scope: str, movable: bool
+) -> str:
+    """How to put fixture ``fixture`` and the test on one loop.
+
+    :param movable: whether the fixture's scope fits the test's loop scope.
+    """
+    test_side = (
+        f"To share one loop, run the test on the {its_loop_scope}-scoped loop: "
+        f"@pytest.mark.asyncio(loop_scope={its_loop_scope!r})"
+    )
+    if movable:
+        return (
+            f"{test_side}; or run {fixture!r} on the test's loop: "
+            f"@pytest_asyncio.fixture(loop_scope={test_loop_scope!r})."
+        )
+    return (
+        f"{test_side}. ({fixture!r} has scope {fixture_scope!r}, wider than the "
+        f"test's {test_loop_scope}-scoped loop, so it cannot run on that loop.)"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal, cast
 
@@ -67,10 +68,12 @@ class Settings:
     def from_config(cls, config: pytest.Config) -> Settings:
         """Read and validate every option; raise ``pytest.UsageError`` on a bad one."""
         option = config.option
-        cli_debug = getattr(option, "asyncio_debug", None)
+        cli_mode = getattr(option, "asyncio_mode", None)
         return cls(
-            mode=parse_mode(getattr(option, "asyncio_mode", None) or config.getini("asyncio_mode")),
-            debug=bool(cli_debug) or bool(config.getini("asyncio_debug")),
+            mode=parse_mode(cli_mode, "--asyncio-mode")
+            if cli_mode
+            else parse_mode(config.getini("asyncio_mode")),
+            debug=bool(getattr(option, "asyncio_debug", None)) or _ini_debug(config),
             timeout=_timeout(config),
             default_fixture_loop_scope=parse_scope(
                 "asyncio_default_fixture_loop_scope",
@@ -91,13 +94,28 @@ def _timeout(config: pytest.Config) -> float | None:
     return parse_timeout("asyncio_timeout", config.getini("asyncio_timeout"))
 
 
-def parse_mode(value: object) -> Mode:
-    """Turn the configured mode into ``auto``, ``strict`` or ``unset``."""
+def _ini_debug(config: pytest.Config) -> bool:
+    """pytest parses the bool; its error would not name the option.
+
+    pytest 8 raises ValueError (TypeError for a non-bool in native TOML),
+    pytest 9.1+ a UsageError with the same words.
+    """
+    try:
+        return bool(config.getini("asyncio_debug"))
+    except (TypeError, ValueError, pytest.UsageError) as exc:
+        raise pytest.UsageError(_messages.invalid_debug(str(exc))) from None
+
+
+def parse_mode(value: object, option: str = "asyncio_mode") -> Mode:
+    """Turn the configured mode into ``auto``, ``strict`` or ``unset``.
+
+    :param option: the option as the user wrote it, for the error message.
+    """
     text = str(value or "").strip()
     if not text:
         return "unset"
     if text not in _messages.VALID_MODES:
-        raise pytest.UsageError(_messages.invalid_mode(text))
+        raise pytest.UsageError(_messages.invalid_mode(text, option))
     return cast(Mode, text)
 
 
@@ -114,16 +132,24 @@ def parse_scope(option: str, value: object) -> ScopeName | None:
 
 
 def parse_timeout(option: str, value: object) -> float | None:
-    """Seconds as a positive float; ``None`` for unset or 0."""
+    """Seconds as a finite float of at least ``MIN_TIMEOUT``; ``None`` for unset or 0.
+
+    ``nan``, ``inf``, negative and sub-millisecond values are refused: each
+    is a typo (``inf`` spells "no timeout" as 0 does, and says so less clearly).
+    """
     if value is None or value == "":
         return None
     try:
+        if isinstance(value, bool):  # timeout=True is no number of seconds
+            raise TypeError
         seconds = float(cast(str, value))
     except (TypeError, ValueError):
         raise pytest.UsageError(_messages.invalid_timeout(option, value)) from None
-    if seconds < 0:
+    if seconds == 0:
+        return None
+    if not math.isfinite(seconds) or seconds < _messages.MIN_TIMEOUT:
         raise pytest.UsageError(_messages.invalid_timeout(option, value))
-    return seconds or None
+    return seconds
 
 
 def is_narrower(scope: str, than: str) -> bool:

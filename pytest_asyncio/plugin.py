@@ -17,6 +17,7 @@ import pytest
 
 from pytest_asyncio import _asyncio_compat, _messages, hooks
 from pytest_asyncio._settings import Settings, add_options
+from pytest_asyncio._warn_at_test import warn_at_test
 from pytest_asyncio.diagnostics.hooks import DiagnosticsPlugin
 from pytest_asyncio.fixture_setup import FixtureSetup, belongs_to_other_plugin
 from pytest_asyncio.fixtures.async_fixtures import AsyncFixtureAdapter
@@ -128,6 +129,7 @@ class AsyncioPlugin:
                 adapter=AsyncFixtureAdapter(settings),
                 diagnostics=self.diagnostics,
                 loop_names=self._loop_names,
+                plan_only=bool(getattr(self.config.option, "setupplan", False)),
             )
         return self._settings
 
@@ -145,7 +147,10 @@ class AsyncioPlugin:
     def pytest_report_header(self) -> str:
         settings = self.settings
         scope = settings.default_fixture_loop_scope or "(fixture's scope)"
-        return f"asyncio: mode={settings.mode}, default fixture loop scope={scope}"
+        header = f"asyncio: mode={settings.mode}, default fixture loop scope={scope}"
+        if settings.timeout is not None:
+            header += f", {_messages.header_timeout(settings.timeout)}"
+        return header
 
     # -- collection ---------------------------------------------------------
 
@@ -211,15 +216,14 @@ class AsyncioPlugin:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        __tracebackhide__ = True  # a warning raised as an error is the test's
         running = self._fixture_setup
         running.item = item
         running.test = test = item.stash.get(ASYNC_TEST, None)
         if test is None:
             marker_name = item.stash.get(_SYNC_BUT_MARKED, None)
             if marker_name is not None:
-                item.warn(
-                    pytest.PytestWarning(_messages.marker_on_sync_test(item.nodeid, marker_name))
-                )
+                warn_at_test(item, _messages.marker_on_sync_test(item.nodeid, marker_name))
             return
         if self._saved_loop is None:  # else carried over from the async test before
             self._saved_loop = _asyncio_compat.snapshot_current_loop()

@@ -140,7 +140,8 @@ def test_invalid_mode_is_a_usage_error(pytester: pytest.Pytester, where: str) ->
         result = pytester.runpytest("--asyncio-mode=sloppy")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*'sloppy' is not a valid mode*auto, strict*"])
-    assert _messages.invalid_mode("sloppy") in result.stderr.str()
+    option = "asyncio_mode" if where == "ini" else "--asyncio-mode"
+    assert _messages.invalid_mode("sloppy", option) in result.stderr.str()
 
 
 @pytest.mark.parametrize(("args", "shown"), [((), "unset"), (("--asyncio-mode=auto",), "auto")])

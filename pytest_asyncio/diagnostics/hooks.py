@@ -108,7 +108,12 @@ class DiagnosticsPlugin:
         if report.failed and call.excinfo is not None:
             if mixed_loops.is_mixed_loop_error(call.excinfo.value):
                 funcargs: dict[str, object] = getattr(item, "funcargs", {})
-                lines = mixed_loops.explain(funcargs, self.loop_of_test(item), self.loop_names)
+                lines = mixed_loops.explain(
+                    funcargs,
+                    self.loop_of_test(item),
+                    self.loop_names,
+                    functools.partial(mixed_loops.scope_in, item),
+                )
                 if lines:
                     mixed_loops.add_to_report(report, lines)
         return report

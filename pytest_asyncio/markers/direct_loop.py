@@ -15,7 +15,8 @@ that name. The loop is the same one the fixture would have given:
   for the scoped fixture; the first test of each scope, which finds nothing
   cached, sets the fixture up through pytest as before.
 
-Anything else (a plain ``@pytest.fixture def event_loop()``, a subclass that
+Anything else (``--setup-show``, ``--setup-only`` or ``--setup-plan``, which
+list the loop fixture's setup; a plain ``@pytest.fixture def event_loop()``, a subclass that
 overrides ``from_request``, an overridden ``event_loop_policy``, a test
 parametrized by the ``pytest_asyncio_loop_factories`` hook) keeps the
 fixture path.
@@ -74,6 +75,8 @@ class DirectLoop:
 
     @classmethod
     def _decide(cls, item: pytest.Function, name: str) -> DirectLoop | None:
+        if getattr(item.config.option, "setupshow", False):
+            return None  # --setup-show/-only/-plan list the loop fixture's setup
         definitions = _compat.fixturedefs_of(item, name)
         if not definitions or definitions[-1].params is not None:
             return None
