@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Coroutine, Iterator
 from typing import Any, TypeVar
 
 import pytest
@@ -176,8 +176,11 @@ def test_a_real_timer_waits_real_seconds_while_virtual_time_runs_ahead(
 def test_executor_work_gets_the_threshold_before_a_jump(loop: asyncio.AbstractEventLoop) -> None:
     VirtualClock.install(loop, threshold=2.0)
 
+    def work() -> str:
+        time.sleep(0.05)
+        return "done"
+
     async def slow_thread() -> str:
-        work: Callable[[], str] = lambda: time.sleep(0.05) or "done"  # noqa: E731
         return await asyncio.wait_for(loop.run_in_executor(None, work), timeout=1)
 
     assert run(loop, slow_thread()) == "done"
