@@ -1,6 +1,7 @@
 """pytest-asyncio: test asyncio code with pytest."""
 
 from pytest_asyncio.clock import ClockUnsupported, VirtualClock
+from pytest_asyncio.clock.switch import VirtualClockFixture
 from pytest_asyncio.fixtures.base import Fixture
 from pytest_asyncio.fixtures.declare import fixture
 from pytest_asyncio.fixtures.loop import LoopFixture
@@ -33,6 +34,7 @@ __all__ = [
     "UdpPortFactoryFixture",
     "UdpPortFixture",
     "VirtualClock",
+    "VirtualClockFixture",
     "__version__",
     "fixture",
     "is_async_test",
