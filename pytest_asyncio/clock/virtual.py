@@ -86,8 +86,9 @@ class VirtualClock:
         self._real_timers: list[_RealTimer] = []
         self._order = itertools.count()
         self._select = selector.select
-        self._call_later = loop.call_later
-        self._run_in_executor = loop.run_in_executor
+        # The class's methods, not bound ones: the loop holds the clock, and
+        # a clock holding the loop back would keep both alive until a gc run.
+        self._loop_class = type(loop)
 
     @classmethod
     def install(cls, loop: asyncio.AbstractEventLoop, threshold: float | None = None) -> Self:
@@ -190,8 +191,7 @@ class VirtualClock:
 
         :returns: a handle whose ``cancel()`` cancels the call.
         """
-        loop = self._loop()
-        assert loop is not None, "the clock's loop is gone"
+        loop = self._owner()
         handle = asyncio.TimerHandle(self.time() + delay, callback, args, loop, context)
         timer = (time.monotonic() + delay, next(self._order), handle, callback, args, context)
         heapq.heappush(self._real_timers, timer)
@@ -240,15 +240,21 @@ class VirtualClock:
     ) -> asyncio.TimerHandle:
         if _is_plugin_callback(callback):
             return self.call_later_real(delay, callback, *args, context=context)
-        return self._call_later(delay, callback, *args, context=context)
+        loop = self._owner()
+        return self._loop_class.call_later(loop, delay, callback, *args, context=context)
 
     def _run_in_executor_on_loop(
         self, executor: Executor | None, func: Callable[..., T], *args: Any
     ) -> asyncio.Future[T]:
-        future = self._run_in_executor(executor, func, *args)
+        future = self._loop_class.run_in_executor(self._owner(), executor, func, *args)
         self._jobs += 1
         future.add_done_callback(self._job_done)
         return future
+
+    def _owner(self) -> asyncio.AbstractEventLoop:
+        loop = self._loop()
+        assert loop is not None, "the clock's loop is gone"
+        return loop
 
     def _job_done(self, _future: asyncio.Future[Any]) -> None:
         self._jobs -= 1
