@@ -1,5 +1,7 @@
 """pytest-asyncio: test asyncio code with pytest."""
 
+from pytest_asyncio.clock import ClockUnsupported, VirtualClock
+from pytest_asyncio.clock.switch import VirtualClockFixture
 from pytest_asyncio.fixtures.base import Fixture
 from pytest_asyncio.fixtures.declare import fixture
 from pytest_asyncio.fixtures.loop import LoopFixture
@@ -19,6 +21,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AsyncMarker",
+    "ClockUnsupported",
     "Fixture",
     "LeakedTaskWarning",
     "LoopExceptionWarning",
@@ -30,6 +33,8 @@ __all__ = [
     "ProcessPoolMarker",
     "UdpPortFactoryFixture",
     "UdpPortFixture",
+    "VirtualClock",
+    "VirtualClockFixture",
     "__version__",
     "fixture",
     "is_async_test",

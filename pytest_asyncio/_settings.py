@@ -12,6 +12,7 @@ from pytest_asyncio import _messages
 from pytest_asyncio.fixtures.base import ScopeName
 
 Mode = Literal["auto", "strict", "unset"]
+Clock = Literal["real", "virtual"]
 
 SCOPE_ORDER: dict[str, int] = {scope: rank for rank, scope in enumerate(_messages.VALID_SCOPES)}
 
@@ -41,6 +42,18 @@ def add_options(parser: pytest.Parser) -> None:
         metavar="SECONDS",
         help="Fail any async test (and its async fixtures) running longer than this.",
     )
+    group.addoption(
+        "--asyncio-clock",
+        dest="asyncio_clock",
+        default=None,
+        metavar="CLOCK",
+        help="'virtual': async tests wait for timers in no time; 'real' (default).",
+    )
+    parser.addini("asyncio_clock", "Clock of async tests: real (default) or virtual.")
+    parser.addini(
+        "asyncio_clock_threshold",
+        "Real seconds a virtual-clock loop looks for I/O before jumping (default 0.01).",
+    )
     parser.addini("asyncio_mode", "Default mode: auto or strict (unset: marker needed).")
     parser.addini("asyncio_debug", "Run event loops in debug mode.", type="bool", default=False)
     parser.addini("asyncio_timeout", "Default timeout for async tests, in seconds.")
@@ -63,6 +76,8 @@ class Settings:
     timeout: float | None = None
     default_fixture_loop_scope: ScopeName | None = None
     default_test_loop_scope: ScopeName | None = None
+    clock: Clock = "real"
+    clock_threshold: float | None = None
 
     @classmethod
     def from_config(cls, config: pytest.Config) -> Settings:
@@ -83,6 +98,11 @@ class Settings:
                 "asyncio_default_test_loop_scope",
                 config.getini("asyncio_default_test_loop_scope"),
             ),
+            clock=parse_clock(
+                "asyncio_clock",
+                getattr(option, "asyncio_clock", None) or config.getini("asyncio_clock"),
+            ),
+            clock_threshold=parse_threshold(config.getini("asyncio_clock_threshold")),
         )
 
 
@@ -149,6 +169,27 @@ def parse_timeout(option: str, value: object) -> float | None:
         return None
     if not math.isfinite(seconds) or seconds < _messages.MIN_TIMEOUT:
         raise pytest.UsageError(_messages.invalid_timeout(option, value))
+    return seconds
+
+
+def parse_clock(option: str, value: object) -> Clock:
+    """``real`` or ``virtual``; empty means ``real``."""
+    text = str(value or "").strip() or "real"
+    if text not in _messages.VALID_CLOCKS:
+        raise pytest.UsageError(_messages.invalid_clock(option, value))
+    return cast(Clock, text)
+
+
+def parse_threshold(value: object) -> float | None:
+    """Real seconds, 0 or more; ``None`` for unset (the clock class's default)."""
+    if value is None or str(value).strip() == "":
+        return None
+    try:
+        seconds = float(cast(str, value))
+    except (TypeError, ValueError):
+        seconds = -1.0
+    if not seconds >= 0:  # also refuses nan
+        raise pytest.UsageError(_messages.invalid_clock_threshold(value))
     return seconds
 
 

@@ -18,6 +18,8 @@ import pytest
 from pytest_asyncio import _asyncio_compat, _messages, hooks
 from pytest_asyncio._settings import Settings, add_options
 from pytest_asyncio._warn_at_test import warn_at_test
+from pytest_asyncio.clock import ClockUnsupported
+from pytest_asyncio.clock.switch import SWITCH, ClockSwitch, VirtualClockFixture
 from pytest_asyncio.diagnostics.hooks import DiagnosticsPlugin
 from pytest_asyncio.fixture_setup import FixtureSetup, belongs_to_other_plugin
 from pytest_asyncio.fixtures.async_fixtures import AsyncFixtureAdapter
@@ -47,6 +49,7 @@ __all__ = [
     "unused_tcp_port_factory",
     "unused_udp_port",
     "unused_udp_port_factory",
+    "virtual_clock",
 ]
 
 event_loop = LoopFixture.fixture()
@@ -55,6 +58,7 @@ unused_tcp_port = PortFixture.fixture()
 unused_tcp_port_factory = PortFactoryFixture.fixture()
 unused_udp_port = UdpPortFixture.fixture()
 unused_udp_port_factory = UdpPortFactoryFixture.fixture()
+virtual_clock = VirtualClockFixture.fixture()
 
 ASYNC_TEST = pytest.StashKey[AsyncTest]()
 _SYNC_BUT_MARKED = pytest.StashKey[str]()
@@ -114,12 +118,15 @@ class AsyncioPlugin:
         #: The running async test's current-loop snapshot and direct loop closer.
         self._saved_loop: _asyncio_compat.CurrentLoop | None = None
         self._close_direct: Callable[[], None] | None = None
+        #: Puts the virtual clock on the loops of tests that ask for it.
+        self.clock = config.stash[SWITCH] = ClockSwitch()
 
     @property
     def settings(self) -> Settings:
         """Read lazily: other plugins rewrite ``asyncio_mode`` in their own configure."""
         if self._settings is None:
             settings = self._settings = Settings.from_config(self.config)
+            self.clock.threshold = settings.clock_threshold
             self._markers = {cls.name: cls(settings) for cls in self.marker_classes}
             self._loop_factories = LoopFactories(settings, self._loop_names)
             self._fixture_setup = FixtureSetup(
@@ -220,6 +227,8 @@ class AsyncioPlugin:
         running = self._fixture_setup
         running.item = item
         running.test = test = item.stash.get(ASYNC_TEST, None)
+        if self.clock.needed(test):
+            self.clock.begin(item, test)
         if test is None:
             marker_name = item.stash.get(_SYNC_BUT_MARKED, None)
             if marker_name is not None:
@@ -244,6 +253,12 @@ class AsyncioPlugin:
             self._close_direct = close
             running = self._fixture_setup
             running.direct_name, running.direct_loop = direct.name, loop
+        test = self._fixture_setup.test
+        if test is not None and test.virtual_clock:
+            try:
+                self.clock.put_on(loop)
+            except ClockUnsupported as exc:
+                pytest.fail(str(exc), pytrace=False)
         _asyncio_compat.make_current(loop)
 
     def _close_direct_loop(self, item: pytest.Item) -> None:
@@ -325,7 +340,11 @@ class AsyncioPlugin:
     def pytest_fixture_setup(
         self, fixturedef: Any, request: pytest.FixtureRequest
     ) -> Generator[None, object, object]:
-        return (yield from self._fixture_setup.around(fixturedef, request))
+        value = yield from self._fixture_setup.around(fixturedef, request)
+        test = self._fixture_setup.test
+        if test is not None and test.virtual_clock and fixturedef.argname in self._loop_names:
+            self.clock.put_on_fixture_loop(value, fixturedef, request)
+        return value
 
     def pytest_fixture_post_finalizer(self, fixturedef: Any) -> None:
         self._fixture_setup.post_finalizer(fixturedef)

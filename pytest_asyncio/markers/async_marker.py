@@ -13,11 +13,12 @@ import pytest
 from pytest_asyncio import _compat, _messages
 from pytest_asyncio._runner import RunFailed, run_coroutine
 from pytest_asyncio._settings import SCOPE_ORDER, Settings, parse_scope, parse_timeout
+from pytest_asyncio.clock.switch import wants_virtual_clock
 from pytest_asyncio.fixtures.loop import LoopFixture
 from pytest_asyncio.fixtures.process_pool import ProcessPoolLoopFixture
 from pytest_asyncio.fixtures.scoped_loops import loop_fixture_name
 
-_ACCEPTED = frozenset({"loop_factories", "loop_scope", "scope", "timeout"})
+_ACCEPTED = frozenset({"clock", "loop_factories", "loop_scope", "scope", "timeout"})
 
 
 @dataclass  # not frozen: made once per test at collection, where frozen costs
@@ -28,6 +29,8 @@ class AsyncTest:
     loop_fixture: str
     timeout: float | None
     error: str | None = None
+    #: The test asked for the virtual clock (see ``pytest_asyncio.clock``).
+    virtual_clock: bool = False
 
 
 class AsyncMarker:
@@ -52,7 +55,8 @@ class AsyncMarker:
         """Declare the marker so ``--strict-markers`` accepts it."""
         config.addinivalue_line(
             "markers",
-            f"{cls.name}(loop_scope=None, timeout=None, loop_factories=None): {cls.description}",
+            f"{cls.name}(loop_scope=None, timeout=None, loop_factories=None, clock=None): "
+            f"{cls.description}",
         )
 
     def prepare(self, item: pytest.Function, mark: pytest.Mark | None) -> AsyncTest:
@@ -74,12 +78,13 @@ class AsyncMarker:
                 loop_scope = parse_scope(f"{item.nodeid}: loop_scope", scope)
             if "timeout" in kwargs:
                 timeout = parse_timeout(f"{item.nodeid}: timeout", kwargs["timeout"])
+            virtual_clock = wants_virtual_clock(item, kwargs.get("clock"), self.settings.clock)
         except pytest.UsageError as exc:
-            error = str(exc)
+            error, virtual_clock = str(exc), False
         loop_scope = loop_scope or self.settings.default_test_loop_scope
         loop = loop_fixture_name(self.loop_fixture, loop_scope)
         _compat.request_fixture(item, loop)
-        return AsyncTest(marker=self, loop_fixture=loop, timeout=timeout, error=error)
+        return AsyncTest(self, loop, timeout, error, virtual_clock=virtual_clock)
 
     def _check_arguments(self, item: pytest.Function, mark: pytest.Mark | None) -> str | None:
         if mark is None:
