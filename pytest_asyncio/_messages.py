@@ -29,7 +29,7 @@ def invalid_timeout(option: str, value: object) -> str:
 
 
 def unknown_marker_argument(test: str, marker: str, names: list[str]) -> str:
-    known = "loop_factories, loop_scope, timeout"
+    known = "diagnostics, loop_factories, loop_scope, timeout"
     return (
         f"{test}: @pytest.mark.{marker} got unknown keyword argument(s) "
         f"{', '.join(repr(n) for n in names)}. It accepts: {known}."
@@ -288,4 +288,66 @@ def factory_not_a_loop(name: str, value: object) -> str:
         f"new, open asyncio event loop, but it returned {value!r} (of type "
         f"{type(value).__name__}). Return e.g. asyncio.new_event_loop() or "
         "uvloop.new_event_loop()."
+    )
+
+
+# -- diagnostics severity, report, unclosed loops and child processes --------
+
+SEVERITIES = ("report", "warn", "error", "off")
+DIAGNOSTICS_TITLE = "asyncio diagnostics"
+
+
+def invalid_severity(option: str, value: object) -> str:
+    return (
+        f"{option}: {value!r} is not a valid diagnostics severity. "
+        f"Use one of: {', '.join(SEVERITIES)}."
+    )
+
+
+def loop_left_current(test: str) -> str:
+    return (
+        f"{test} made an event loop the current loop (asyncio.set_event_loop) and "
+        "left it open; pytest-asyncio closed it. Close every loop a test makes "
+        "(loop.close(), or asyncio.run() / asyncio.Runner, which close theirs), or "
+        "use the loop the plugin gives the test."
+    )
+
+
+def loop_left_open(fixture: str, owner: str) -> str:
+    return (
+        f"The fixture {fixture!r} did not close its event loop, {owner}; "
+        "pytest-asyncio closed it after the fixture's teardown. Call loop.close() "
+        "after the fixture's yield, or make the fixture a LoopFixture subclass, "
+        "which closes its loops."
+    )
+
+
+def leaked_processes(owner: str, processes: list[str]) -> str:
+    count = f"{len(processes)} child process{'es' if len(processes) != 1 else ''}"
+    lines = [
+        f"{count} still running when {owner} was closed; pytest-asyncio "
+        f"terminated {'them' if len(processes) != 1 else 'it'}:"
+    ]
+    lines.extend(f"  {process}" for process in processes)
+    lines.append(
+        "Wait for every process a test starts (await process.wait() or "
+        "process.communicate()), or end it in the teardown of the fixture that starts it."
+    )
+    return "\n".join(lines)
+
+
+def diagnostics_owner(fixture: str, scope: str, node: str) -> str:
+    """Whom the summary charges a finding to: the test, or a wider loop's fixture."""
+    if scope == "function":
+        return node
+    return f"{node or '(session)'} [{scope}-scoped loop fixture {fixture!r}]"
+
+
+def diagnostics_summary(findings: int, owners: int, severity: str) -> str:
+    what = f"{findings} finding{'s' if findings != 1 else ''}"
+    where = f"{owners} test{'s' if owners != 1 else ''} or fixture{'s' if owners != 1 else ''}"
+    return (
+        f"{what} in {where} (asyncio_diagnostics = {severity}: reported, no outcome "
+        f"changed). Details: -v, or each test's '{DIAGNOSTICS_TITLE}' report section "
+        "(-rA, --junitxml); 'warn' or 'error' makes them warnings or failures."
     )

@@ -1,9 +1,10 @@
-"""The diagnostics as a pytest plugin object: loops are watched, reports made.
+"""The diagnostics as a pytest plugin object: loops are watched, findings delivered.
 
 :class:`~pytest_asyncio.plugin.AsyncioPlugin` registers one
 :class:`DiagnosticsPlugin` at configure time and hands it every loop a loop
 fixture provides (ours, and users' overrides alike). Everything per test is
-a few attribute reads unless something went wrong.
+a few attribute reads unless something went wrong. What becomes of a
+finding is the severity's business (see ``findings``).
 """
 
 from __future__ import annotations
@@ -15,27 +16,48 @@ from typing import Any
 
 import pytest
 
-from pytest_asyncio.diagnostics import mixed_loops
-from pytest_asyncio.diagnostics.leaks import report_leaked_tasks
+from pytest_asyncio import _messages
+from pytest_asyncio._settings import Severity
+from pytest_asyncio.diagnostics import children, loops, mixed_loops, summary
+from pytest_asyncio.diagnostics.findings import Finding, Findings
+from pytest_asyncio.diagnostics.leaks import leaked_tasks
 from pytest_asyncio.diagnostics.loop_exceptions import LoopExceptionCollector
 from pytest_asyncio.fixtures.loop import cancel_pending_tasks
 
 LoopOfTest = Callable[[pytest.Item], "asyncio.AbstractEventLoop | None"]
 
 
+def _no_check() -> None:
+    """What a loop gets instead of its check when diagnostics are off."""
+
+
 class DiagnosticsPlugin:
-    """Leaked tasks, swallowed loop exceptions and mixed-loop failures."""
+    """Leaked tasks, loops and processes; swallowed loop exceptions; mixed loops."""
 
     plugin_name = "asyncio-diagnostics"
 
-    def __init__(self, loop_of_test: LoopOfTest) -> None:
-        """:param loop_of_test: the loop an item runs on, ``None`` for a sync test."""
+    def __init__(
+        self,
+        loop_of_test: LoopOfTest,
+        severity: Callable[[], Severity],
+        default_severity: Callable[[], Severity],
+    ) -> None:
+        """:param loop_of_test: the loop an item runs on, ``None`` for a sync test.
+        :param severity: the severity in force for the running test.
+        :param default_severity: the configured severity, for the summary.
+        """
         self.loop_of_test = loop_of_test
+        self.severity = severity
+        self.default_severity = default_severity
+        self.findings = Findings(severity)
         self.exceptions = LoopExceptionCollector()
+        self.summary = summary.Summary()
         #: Fixture names of the loops alive now, by ``id(loop)``.
         self.loop_names: dict[int, str] = {}
         #: After Ctrl-C, tasks are left pending by design: cancel them quietly.
         self.interrupted = False
+        #: The running test's call report, until its teardown report is made.
+        self._call_report: pytest.TestReport | None = None
 
     def watch_loop(
         self, loop: asyncio.AbstractEventLoop, fixturedef: Any, request: pytest.FixtureRequest
@@ -45,17 +67,21 @@ class DiagnosticsPlugin:
         Call it after the fixture function ran: the finalizer registered here
         then runs before the fixture's own teardown, while the loop is open.
         """
-        request.addfinalizer(
-            self.watch(loop, fixturedef.argname, fixturedef.scope, request.node.nodeid)
-        )
+        check = self.watch(loop, fixturedef.argname, fixturedef.scope, request.node.nodeid)
+        if check is not _no_check:
+            request.addfinalizer(check)
 
     def watch(
         self, loop: asyncio.AbstractEventLoop, fixture: str, scope: str, node: str
     ) -> Callable[[], None]:
         """Watch ``loop``, provided as fixture ``fixture`` of ``scope`` for ``node``.
 
+        With diagnostics ``off`` for the running test nothing is watched.
+
         :returns: the check to run right before the loop is torn down.
         """
+        if self.severity() == "off":
+            return _no_check
         self.exceptions.watch(loop)
         self.loop_names[id(loop)] = fixture
         return functools.partial(self._before_loop_teardown, loop, fixture, scope, node)
@@ -66,36 +92,83 @@ class DiagnosticsPlugin:
         __tracebackhide__ = True
         self.loop_names.pop(id(loop), None)
         if self.interrupted:
+            children.end_live_children(loop)
             cancel_pending_tasks(loop)
-        else:
-            report_leaked_tasks(loop, fixture, scope, node)
+            return
+        found: list[Finding] = []
+        owner = _messages.loop_owner(fixture, scope, node)
+        charged = _messages.diagnostics_owner(fixture, scope, node)
+        if scope != "function":
+            self.exceptions.closed_owners[id(loop)] = charged
+        processes = loops.leaked_processes(loop, owner, charged)
+        if processes is not None:
+            found.append(processes)
+        self.exceptions.cancelling = loop
+        try:
+            tasks = leaked_tasks(loop, fixture, scope, node)
+        finally:
+            self.exceptions.cancelling = None
+        if tasks is not None:
+            found.append(tasks)
+        self.deliver(found)
+
+    def deliver(self, found: list[Finding]) -> None:
+        """Deliver every finding; in ``error`` mode raise the first error after all."""
+        __tracebackhide__ = True
+        first: BaseException | None = None
+        for finding in found:
+            try:
+                self.findings.deliver(finding)
+            except Exception as error:  # the finding as an error, or a warning turned one
+                first = first or error
+        if first is not None:
+            raise first
+
+    def check_current_loop(self, item: pytest.Item, saved_loop: object) -> None:
+        """Close and report a loop the test left open as the current loop."""
+        __tracebackhide__ = True
+        if self.interrupted:
+            return
+        finding = loops.left_current(item, saved_loop, self.loop_names)
+        if finding is not None and self.severity() != "off":
+            self.deliver([finding])
+
+    def loop_left_open(
+        self, loop: asyncio.AbstractEventLoop, fixturedef: Any, request: pytest.FixtureRequest
+    ) -> None:
+        """Report that a loop fixture's teardown left its loop open (it is closed now)."""
+        __tracebackhide__ = True
+        if self.severity() != "off" and not self.interrupted:
+            self.deliver([loops.left_open(loop, fixturedef, request)])
 
     def pytest_keyboard_interrupt(self) -> None:
         # pytest tears the remaining fixtures down after this hook, in
-        # pytest_sessionfinish, outside any test: a warning there would be
-        # no test's, and under -W error would crash the session.
+        # pytest_sessionfinish, outside any test: a report there would be
+        # no test's, and an error would crash the session.
         self.interrupted = True
 
     # pytest reports unraisable exceptions the same way: trylast, so the
-    # phase's own work is done, and a warning turned error fails that phase.
+    # phase's own work is done, and an error fails that phase.
 
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         __tracebackhide__ = True
         if self.exceptions.records:
-            self.exceptions.flush("setup", item.nodeid)
+            self.deliver(self.exceptions.flush("setup", item.nodeid))
 
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_call(self, item: pytest.Item) -> None:
         __tracebackhide__ = True
         if self.exceptions.records:
-            self.exceptions.flush("the call", item.nodeid)
+            self.deliver(self.exceptions.flush("the call", item.nodeid))
 
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_teardown(self, item: pytest.Item) -> None:
         __tracebackhide__ = True
         if self.exceptions.records:
-            self.exceptions.flush("teardown", item.nodeid)
+            self.deliver(self.exceptions.flush("teardown", item.nodeid))
+        else:
+            self.exceptions.closed_owners.clear()
 
     def pytest_sessionfinish(self) -> None:
         self.exceptions.drop_leftovers()
@@ -105,6 +178,13 @@ class DiagnosticsPlugin:
         self, item: pytest.Item, call: pytest.CallInfo[None]
     ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
         report = yield
+        if report.when == "call":
+            self._call_report = report
+        if self.findings.pending:
+            call_report = self._call_report if report.when == "teardown" else None
+            summary.attach(item, report, self.findings.take(), call_report)
+        if report.when == "teardown":
+            self._call_report = None
         if report.failed and call.excinfo is not None:
             if mixed_loops.is_mixed_loop_error(call.excinfo.value):
                 funcargs: dict[str, object] = getattr(item, "funcargs", {})
@@ -112,3 +192,9 @@ class DiagnosticsPlugin:
                 if lines:
                     mixed_loops.add_to_report(report, lines)
         return report
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        self.summary.collect(report)
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        self.summary.write(terminalreporter, self.default_severity())
