@@ -340,7 +340,7 @@ def diagnostics_owner(fixture: str, scope: str, node: str) -> str:
     """Whom the summary charges a finding to: the test, or a wider loop's fixture."""
     if scope == "function":
         return node
-    return f"{node or '(session)'} [{scope}-scoped loop fixture {fixture!r}]"
+    return f"{node or 'the session'} ({scope}-scoped loop fixture {fixture!r})"
 
 
 def diagnostics_summary(findings: int, owners: int, severity: str) -> str:
