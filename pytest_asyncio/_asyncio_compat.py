@@ -130,7 +130,7 @@ def live_subprocess_transports(loop: asyncio.AbstractEventLoop) -> list[Any]:
             return []
     threads = getattr(watcher, "_threads", None)
     if isinstance(threads, dict):
-        arguments = [getattr(thread, "_args", ()) for thread in list(threads.values())]
+        arguments: list[Any] = [getattr(thread, "_args", ()) for thread in list(threads.values())]
         found = [args[3] for args in arguments if len(args) == 4 and args[0] is loop]
     else:
         found = _pidfd_readers(loop, getattr(watcher, "_do_wait", None))
@@ -145,7 +145,7 @@ def _pidfd_readers(loop: asyncio.AbstractEventLoop, do_wait: Any) -> list[Any]:
     for key in list(selector.get_map().values()):
         reader = key.data[0] if isinstance(key.data, tuple) else None
         if reader is not None and getattr(reader, "_callback", None) == do_wait:
-            args = getattr(reader, "_args", ())
+            args: Any = getattr(reader, "_args", ())
             if len(args) == 4:
                 found.append(args[3])
     return found

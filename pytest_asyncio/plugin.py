@@ -331,7 +331,9 @@ class AsyncioPlugin:
     ) -> Generator[None, object, object]:
         return (yield from self._fixture_setup.around(fixturedef, request))
 
-    def pytest_fixture_post_finalizer(self, fixturedef: Any, request: pytest.FixtureRequest) -> None:
+    def pytest_fixture_post_finalizer(
+        self, fixturedef: Any, request: pytest.FixtureRequest
+    ) -> None:
         self._fixture_setup.post_finalizer(fixturedef, request)
 
     def diagnostics_severity(self) -> Severity:

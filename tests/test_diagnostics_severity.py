@@ -264,7 +264,9 @@ def test_the_marker_keyword_beats_the_setting(
     )
     result = run_clean()
     result.assert_outcomes(passed=3, errors=1)
-    result.stdout.fnmatch_lines(["*ERROR at teardown of test_failed*", "*::test_reported: 1 leaked*"])
+    result.stdout.fnmatch_lines(
+        ["*ERROR at teardown of test_failed*", "*::test_reported: 1 leaked*"]
+    )
     assert "test_unchecked:" not in result.stdout.str()
 
 
@@ -310,9 +312,7 @@ def test_a_filter_naming_the_class_is_obeyed_in_report_mode(
     result.stdout.fnmatch_lines(["E   pytest_asyncio.LeakedTaskWarning: 1 task still pending*"])
 
 
-def test_an_ignore_filter_keeps_it_a_report(
-    pytester: pytest.Pytester, run_clean: RunClean
-) -> None:
+def test_an_ignore_filter_keeps_it_a_report(pytester: pytest.Pytester, run_clean: RunClean) -> None:
     pytester.makepyfile(LEAKS_A_TASK)
     result = run_clean("-W", "ignore::pytest_asyncio.DiagnosticWarning")
     result.assert_outcomes(passed=2, warnings=0)

@@ -63,7 +63,9 @@ def test_a_loop_left_current_is_the_tests(pytester: pytest.Pytester, run_clean: 
 
 def test_a_loop_left_current_as_a_warning(pytester: pytest.Pytester, run_clean: RunClean) -> None:
     pytester.makepyfile(SETS_A_NEW_LOOP)
-    result = run_clean("--asyncio-diagnostics=warn", "-W", "default::pytest_asyncio.DiagnosticWarning")
+    result = run_clean(
+        "--asyncio-diagnostics=warn", "-W", "default::pytest_asyncio.DiagnosticWarning"
+    )
     result.assert_outcomes(passed=3, warnings=1)
     text = _messages.loop_left_current("*::test_leaves_a_loop")
     result.stdout.fnmatch_lines(["*::test_leaves_a_loop", f"*LeakedLoopWarning: {text}"])
@@ -74,7 +76,10 @@ def test_a_loop_left_current_as_an_error(pytester: pytest.Pytester, run_clean: R
     result = run_clean("--asyncio-diagnostics=error")
     result.assert_outcomes(passed=3, errors=1)
     result.stdout.fnmatch_lines(
-        ["*ERROR at teardown of test_leaves_a_loop*", "E   *LeakedLoopWarning: *test_leaves_a_loop*"]
+        [
+            "*ERROR at teardown of test_leaves_a_loop*",
+            "E   *LeakedLoopWarning: *test_leaves_a_loop*",
+        ]
     )
 
 

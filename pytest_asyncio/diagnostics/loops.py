@@ -50,9 +50,7 @@ def leaked_processes(loop: asyncio.AbstractEventLoop, owner: str, charged: str) 
     )
 
 
-def left_current(
-    item: pytest.Item, saved: Any, loop_names: Mapping[int, str]
-) -> Finding | None:
+def left_current(item: pytest.Item, saved: Any, loop_names: Mapping[int, str]) -> Finding | None:
     """Close the loop an async test left as the current loop, if it is its own.
 
     Left alone: no current loop, a closed one, the loop current before the
