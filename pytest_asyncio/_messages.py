@@ -313,10 +313,13 @@ def loop_left_current(test: str) -> str:
     )
 
 
-def loop_left_open(fixture: str, owner: str) -> str:
+def loop_left_open(fixture: str, scope: str, node: str) -> str:
+    whose = (
+        f"of test {node}" if scope == "function" else f"({scope} scope) of {node or 'the session'}"
+    )
     return (
-        f"The fixture {fixture!r} did not close its event loop, {owner}; "
-        "pytest-asyncio closed it after the fixture's teardown. Call loop.close() "
+        f"The fixture {fixture!r} {whose} provided an event loop and did not close "
+        "it; pytest-asyncio closed it after the fixture's teardown. Call loop.close() "
         "after the fixture's yield, or make the fixture a LoopFixture subclass, "
         "which closes its loops."
     )
@@ -343,11 +346,8 @@ def diagnostics_owner(fixture: str, scope: str, node: str) -> str:
     return f"{node or 'the session'} ({scope}-scoped loop fixture {fixture!r})"
 
 
-def diagnostics_summary(findings: int, owners: int, severity: str) -> str:
-    what = f"{findings} finding{'s' if findings != 1 else ''}"
-    where = f"{owners} test{'s' if owners != 1 else ''} or fixture{'s' if owners != 1 else ''}"
+def diagnostics_summary(severity: str) -> str:
     return (
-        f"{what} in {where} (asyncio_diagnostics = {severity}: reported, no outcome "
-        f"changed). Details: -v, or each test's '{DIAGNOSTICS_TITLE}' report section "
-        "(-rA, --junitxml); 'warn' or 'error' makes them warnings or failures."
+        f"Reported only: no outcome changed (asyncio_diagnostics = {severity}). Details: -v,\n"
+        f"or each test's '{DIAGNOSTICS_TITLE}' report section (-rA, --junitxml)."
     )

@@ -151,7 +151,7 @@ def test_report_sections_and_summary(pytester: pytest.Pytester) -> None:
             f"*= {_messages.DIAGNOSTICS_TITLE} =*",
             "*::test_leaks: 1 leaked task",
             "    1 task still pending when*",  # the details, under -v
-            "1 finding in 1 test or fixture (asyncio_diagnostics = report*",
+            "Reported only: no outcome changed (asyncio_diagnostics = report). Details: -v,",
         ]
     )
     assert "test_after:" not in result.stdout.str()

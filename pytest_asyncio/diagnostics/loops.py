@@ -82,10 +82,9 @@ def left_open(
     """Describe a loop fixture's loop its teardown left open (already closed)."""
     scope = fixturedef.scope
     node = request.node
-    owner = _messages.loop_owner(fixturedef.argname, scope, node.nodeid)
     return Finding(
         category=LeakedLoopWarning,
-        text=_messages.loop_left_open(fixturedef.argname, owner),
+        text=_messages.loop_left_open(fixturedef.argname, scope, node.nodeid),
         owner=_messages.diagnostics_owner(fixturedef.argname, scope, node.nodeid),
         what="1 event loop left open",
         location=_location(node),

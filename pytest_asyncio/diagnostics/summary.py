@@ -73,5 +73,5 @@ class Summary:
                 for _, text in found:
                     for line in text.splitlines():
                         terminal.write_line(f"    {line}")
-        count = sum(len(found) for found in self.by_owner.values())
-        terminal.write_line(_messages.diagnostics_summary(count, len(self.by_owner), severity))
+        for line in _messages.diagnostics_summary(severity).splitlines():
+            terminal.write_line(line)
