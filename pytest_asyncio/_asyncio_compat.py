@@ -115,12 +115,14 @@ def live_subprocess_transports(loop: asyncio.AbstractEventLoop) -> list[Any]:
     asyncio keeps no public list of them; its child watcher holds each
     transport until the child exits. Where the watcher lives: the policy's
     ``_watcher``, made at the first subprocess (CPython 3.10 to 3.13), or
-    each loop's own ``_watcher`` (3.14, read from its source, not run here). Which kind: a ``ThreadedChildWatcher``
-    keeps a waiting thread per child in ``_threads``, with
-    ``(loop, pid, callback, (transport,))`` as the thread's ``_args``; a
-    ``PidfdChildWatcher`` registers the child's pidfd as a reader on the
-    loop, with ``_do_wait(pid, pidfd, callback, (transport,))``. Checked
-    on CPython 3.10 to 3.13; any other loop (uvloop) gives an empty list.
+    each loop's own ``_watcher`` (3.14, read from its source, not run
+    here). Which kind: a ``ThreadedChildWatcher`` keeps a waiting thread per
+    child in ``_threads``, with ``(loop, pid, callback, (transport,))`` as
+    the thread's ``_args``; a ``PidfdChildWatcher`` (the default from 3.12
+    where ``os.pidfd_open`` works) registers the child's pidfd as a reader
+    on the loop, with ``_do_wait(pid, pidfd, callback, (transport,))``.
+    Checked on CPython 3.10 to 3.13; any other loop (uvloop) gives an
+    empty list.
     Without a watcher (no subprocess started yet) it costs two lookups.
     """
     watcher = getattr(loop, "_watcher", None)
