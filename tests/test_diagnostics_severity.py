@@ -332,3 +332,39 @@ def test_the_summary_gathers_xdist_workers(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2")
     result.assert_outcomes(passed=2)
     result.stdout.fnmatch_lines(["*::test_leaks: 1 leaked task"])
+
+
+def test_a_setup_finding_is_shown_with_the_passed_test(pytester: pytest.Pytester) -> None:
+    pytester.makeini(STRICT_INI)
+    pytester.makepyfile(
+        """
+        import asyncio
+        import pytest
+
+        def explode():
+            raise RuntimeError("in a callback")
+
+        @pytest.fixture
+        async def service():
+            asyncio.get_running_loop().call_soon(explode)
+            await asyncio.sleep(0)
+            return "service"
+
+        @pytest.mark.asyncio
+        async def test_uses_service(service):
+            pass
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider", "-rA")
+    result.assert_outcomes(passed=1, warnings=0)
+    header = _messages.loop_exception("setup", "*::test_uses_service", ["-"]).split("\n\n")[0]
+    result.stdout.fnmatch_lines(
+        [
+            "*PASSES*",
+            "*_ test_uses_service _*",
+            f"*- {_messages.DIAGNOSTICS_TITLE} -*",
+            header,
+            "*::test_uses_service: 1 loop exception",
+        ]
+    )
+    assert result.stdout.str().count(header.replace("*", "")[-40:]) == 1

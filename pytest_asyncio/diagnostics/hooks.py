@@ -56,8 +56,10 @@ class DiagnosticsPlugin:
         self.loop_names: dict[int, str] = {}
         #: After Ctrl-C, tasks are left pending by design: cancel them quietly.
         self.interrupted = False
-        #: The running test's call report, until its teardown report is made.
+        #: The running test's call report, until its teardown report is made,
+        #: and the report sections of its setup, for the call report.
         self._call_report: pytest.TestReport | None = None
+        self._carried: list[tuple[str, str]] = []
 
     def watch_loop(
         self, loop: asyncio.AbstractEventLoop, fixturedef: Any, request: pytest.FixtureRequest
@@ -178,13 +180,7 @@ class DiagnosticsPlugin:
         self, item: pytest.Item, call: pytest.CallInfo[None]
     ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
         report = yield
-        if report.when == "call":
-            self._call_report = report
-        if self.findings.pending:
-            call_report = self._call_report if report.when == "teardown" else None
-            summary.attach(item, report, self.findings.take(), call_report)
-        if report.when == "teardown":
-            self._call_report = None
+        self._attach(item, report)
         if report.failed and call.excinfo is not None:
             if mixed_loops.is_mixed_loop_error(call.excinfo.value):
                 funcargs: dict[str, object] = getattr(item, "funcargs", {})
@@ -192,6 +188,31 @@ class DiagnosticsPlugin:
                 if lines:
                     mixed_loops.add_to_report(report, lines)
         return report
+
+    def _attach(self, item: pytest.Item, report: pytest.TestReport) -> None:
+        """Attach the reported findings to the phase's report, and show them on the call's.
+
+        pytest shows a passed test's sections (``-rA``) and a failure's from
+        its call report, and a setup or teardown report's only when it
+        failed (or under a title naming the teardown), so findings of those
+        phases are copied into the call report's sections too. Too late for
+        pytest-xdist's copy of a teardown finding; the teardown report
+        carries it there.
+        """
+        when = report.when
+        if when == "call":
+            self._call_report = report
+            report.sections.extend(self._carried)
+            self._carried = []
+        if self.findings.pending:
+            section = summary.attach(item, report, self.findings.take())
+            if when == "setup":
+                self._carried.append(section)
+            elif when == "teardown" and self._call_report is not None:
+                self._call_report.sections.append(section)
+        if when == "teardown":
+            self._call_report = None
+            self._carried = []
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         self.summary.collect(report)

@@ -23,29 +23,20 @@ ATTRIBUTE = "asyncio_diagnostics"
 
 
 def attach(
-    item: pytest.Item,
-    report: pytest.TestReport,
-    findings: list[Finding],
-    call_report: pytest.TestReport | None,
-) -> None:
+    item: pytest.Item, report: pytest.TestReport, findings: list[Finding]
+) -> tuple[str, str]:
     """Put ``findings`` into ``report`` (of ``item``'s current phase).
 
-    :param call_report: the test's call report, when ``report`` is its
-        teardown report: it gets the section too, since pytest shows a
-        passed test's sections (``-rA``) and a failure's from the call
-        report, and a teardown report's only under a title naming the
-        teardown. Too late for pytest-xdist's copy of it; the teardown
-        report carries the section there.
+    :returns: the report section, for the caller to show elsewhere too.
     """
     text = "\n\n".join(finding.text for finding in findings)
     section = (_messages.DIAGNOSTICS_TITLE, text)
     report.sections.append(section)
-    if call_report is not None:
-        call_report.sections.append(section)
     item.user_properties.append(section)
     report.user_properties.append(section)
     entries = [[finding.owner, finding.what, finding.text] for finding in findings]
     setattr(report, ATTRIBUTE, entries)
+    return section
 
 
 class Summary:
