@@ -56,6 +56,8 @@ class DiagnosticsPlugin:
         self.loop_names: dict[int, str] = {}
         #: After Ctrl-C, tasks are left pending by design: cancel them quietly.
         self.interrupted = False
+        #: Findings made where raising is unsafe, for the end of the test phase.
+        self.deferred: list[Finding] = []
         #: The running test's call report, until its teardown report is made,
         #: and the report sections of its setup, for the call report.
         self._call_report: pytest.TestReport | None = None
@@ -138,10 +140,14 @@ class DiagnosticsPlugin:
     def loop_left_open(
         self, loop: asyncio.AbstractEventLoop, fixturedef: Any, request: pytest.FixtureRequest
     ) -> None:
-        """Report that a loop fixture's teardown left its loop open (it is closed now)."""
-        __tracebackhide__ = True
+        """Report that a loop fixture's teardown left its loop open (it is closed now).
+
+        Called from ``pytest_fixture_post_finalizer``, which must not raise
+        (pytest 8.2 would keep the fixture cached): the finding is
+        delivered at the end of the test phase, with the loop exceptions.
+        """
         if self.severity() != "off" and not self.interrupted:
-            self.deliver([loops.left_open(loop, fixturedef, request)])
+            self.deferred.append(loops.left_open(loop, fixturedef, request))
 
     def pytest_keyboard_interrupt(self) -> None:
         # pytest tears the remaining fixtures down after this hook, in
@@ -155,25 +161,33 @@ class DiagnosticsPlugin:
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         __tracebackhide__ = True
-        if self.exceptions.records:
-            self.deliver(self.exceptions.flush("setup", item.nodeid))
+        if self.exceptions.records or self.deferred:
+            self._end_of_phase("setup", item)
 
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_call(self, item: pytest.Item) -> None:
         __tracebackhide__ = True
-        if self.exceptions.records:
-            self.deliver(self.exceptions.flush("the call", item.nodeid))
+        if self.exceptions.records or self.deferred:
+            self._end_of_phase("the call", item)
 
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_teardown(self, item: pytest.Item) -> None:
         __tracebackhide__ = True
-        if self.exceptions.records:
-            self.deliver(self.exceptions.flush("teardown", item.nodeid))
+        if self.exceptions.records or self.deferred:
+            self._end_of_phase("teardown", item)
         else:
             self.exceptions.closed_owners.clear()
 
+    def _end_of_phase(self, phase: str, item: pytest.Item) -> None:
+        __tracebackhide__ = True
+        found, self.deferred = self.deferred, []
+        if self.exceptions.records:
+            found.extend(self.exceptions.flush(phase, item.nodeid))
+        self.deliver(found)
+
     def pytest_sessionfinish(self) -> None:
         self.exceptions.drop_leftovers()
+        self.deferred = []
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(
