@@ -161,25 +161,24 @@ class DiagnosticsPlugin:
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         __tracebackhide__ = True
-        if self.exceptions.records or self.deferred:
-            self._end_of_phase("setup", item)
+        self._end_of_phase("setup", item)
 
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_call(self, item: pytest.Item) -> None:
         __tracebackhide__ = True
-        if self.exceptions.records or self.deferred:
-            self._end_of_phase("the call", item)
+        self._end_of_phase("the call", item)
 
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_teardown(self, item: pytest.Item) -> None:
         __tracebackhide__ = True
-        if self.exceptions.records or self.deferred:
-            self._end_of_phase("teardown", item)
-        else:
-            self.exceptions.closed_owners.clear()
+        self._end_of_phase("teardown", item)
 
     def _end_of_phase(self, phase: str, item: pytest.Item) -> None:
         __tracebackhide__ = True
+        if not (self.exceptions.records or self.deferred):
+            if self.exceptions.closed_owners:
+                self.exceptions.closed_owners.clear()
+            return
         found, self.deferred = self.deferred, []
         if self.exceptions.records:
             found.extend(self.exceptions.flush(phase, item.nodeid))
