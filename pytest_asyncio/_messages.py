@@ -346,6 +346,33 @@ def diagnostics_owner(fixture: str, scope: str, node: str) -> str:
     return f"{node or 'the session'} ({scope}-scoped loop fixture {fixture!r})"
 
 
+FINDING_KINDS = {
+    "task": ("leaked task", "leaked tasks"),
+    "exception": ("loop exception", "loop exceptions"),
+    "loop": ("event loop left open", "event loops left open"),
+    "process": ("child process left running", "child processes left running"),
+}
+
+
+def finding_count(kind: str, count: int) -> str:
+    """``1 leaked task``, ``2 loop exceptions``..."""
+    singular, plural = FINDING_KINDS.get(kind, (kind, kind))
+    return f"{count} {singular if count == 1 else plural}"
+
+
+def diagnostics_totals(totals: list[tuple[str, int, int, int]]) -> str:
+    """One line: per kind, how many, in how many tests and loop fixtures."""
+    parts = []
+    for kind, count, tests, fixtures in totals:
+        where = []
+        if tests:
+            where.append(f"{tests} test{'s' if tests != 1 else ''}")
+        if fixtures:
+            where.append(f"{fixtures} loop fixture{'s' if fixtures != 1 else ''}")
+        parts.append(f"{finding_count(kind, count)} ({', '.join(where)})")
+    return f"Total: {'; '.join(parts)}."
+
+
 def diagnostics_summary(severity: str) -> str:
     return (
         f"Reported only: no outcome changed (asyncio_diagnostics = {severity}). Details: -v,\n"

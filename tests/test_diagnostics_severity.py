@@ -151,6 +151,7 @@ def test_report_sections_and_summary(pytester: pytest.Pytester) -> None:
             f"*= {_messages.DIAGNOSTICS_TITLE} =*",
             "*::test_leaks: 1 leaked task",
             "    1 task still pending when*",  # the details, under -v
+            _messages.diagnostics_totals([("task", 1, 1, 0)]),
             "Reported only: no outcome changed (asyncio_diagnostics = report). Details: -v,",
         ]
     )

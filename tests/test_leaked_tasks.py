@@ -221,7 +221,13 @@ def test_a_module_servers_handlers_are_one_report_charged_to_the_loop(
     result = run_clean("-v")
     result.assert_outcomes(passed=2, warnings=0)
     owner = _messages.diagnostics_owner("_event_loop_module", "module", "test_*.py")
-    result.stdout.fnmatch_lines([f"{owner}: 1 leaked task", "*running subscription()*"])
+    result.stdout.fnmatch_lines(
+        [
+            f"{owner}: 1 leaked task",
+            "*running subscription()*",
+            _messages.diagnostics_totals([("task", 1, 0, 1)]),
+        ]
+    )
     output = result.stdout.str()
     assert "::test_two:" not in output
     assert "loop exception" not in output

@@ -40,14 +40,18 @@ class Finding:
     text: str
     #: Whom the summary charges it to: a test id, or a wider loop's fixture.
     owner: str
-    #: A few words for the summary line, e.g. ``1 leaked task``.
-    what: str
+    #: What was found, for the summary: a key of ``_messages.FINDING_KINDS``.
+    kind: str
     #: Where a warning points: the user's code that caused it.
     location: tuple[str, int]
     #: The exception that caused it, chained to it when it is raised.
     cause: BaseException | None = None
     #: The text to raise with when the cause's traceback already shows the rest.
     short_text: str | None = None
+    #: How many tasks, exceptions, loops or processes it is about.
+    count: int = 1
+    #: Charged to a test (``False``: to a wider loop's fixture).
+    of_a_test: bool = True
 
 
 class Findings:

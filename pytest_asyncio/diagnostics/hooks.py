@@ -104,7 +104,7 @@ class DiagnosticsPlugin:
         charged = _messages.diagnostics_owner(fixture, scope, node)
         if scope != "function":
             self.exceptions.closed_owners[id(loop)] = charged
-        processes = loops.leaked_processes(loop, owner, charged)
+        processes = loops.leaked_processes(loop, owner, charged, scope == "function")
         if processes is not None:
             found.append(processes)
         self.exceptions.cancelling = loop

@@ -47,6 +47,8 @@ def leaked_tasks(
         category=LeakedTaskWarning,
         text=_messages.leaked_tasks(owner, descriptions, can_cancel),
         owner=_messages.diagnostics_owner(fixture, scope, node),
-        what=f"{count} leaked task{'s' if count != 1 else ''}",
+        kind="task",
+        count=count,
+        of_a_test=scope == "function",
         location=location,
     )

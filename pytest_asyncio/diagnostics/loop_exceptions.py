@@ -96,7 +96,7 @@ class LoopExceptionCollector:
         by_owner: dict[str, list[Record]] = {}
         for record in records:
             by_owner.setdefault(closed.get(id(record.loop), test), []).append(record)
-        return [_finding(phase, owner, group) for owner, group in by_owner.items()]
+        return [_finding(phase, owner, group, owner == test) for owner, group in by_owner.items()]
 
     def drop_leftovers(self) -> None:
         """Forget what arrived after the last test phase; it was logged already."""
@@ -104,7 +104,7 @@ class LoopExceptionCollector:
         self.closed_owners = {}
 
 
-def _finding(phase: str, owner: str, records: list[Record]) -> Finding:
+def _finding(phase: str, owner: str, records: list[Record], of_a_test: bool) -> Finding:
     reports = [f"{record.summary}\n{record.trace}" for record in records]
     last = records[-1].exception.__traceback__
     while last is not None and last.tb_next is not None:
@@ -117,7 +117,9 @@ def _finding(phase: str, owner: str, records: list[Record]) -> Finding:
         category=LoopExceptionWarning,
         text=_messages.loop_exception(phase, owner, reports),
         owner=owner,
-        what=f"{count} loop exception{'s' if count != 1 else ''}",
+        kind="exception",
+        count=count,
+        of_a_test=of_a_test,
         location=(filename, lineno),
         cause=records[-1].exception,
         short_text=short,

@@ -29,7 +29,9 @@ from pytest_asyncio.fixtures.loop import close_loop
 from pytest_asyncio.warnings import LeakedLoopWarning, LeakedProcessWarning
 
 
-def leaked_processes(loop: asyncio.AbstractEventLoop, owner: str, charged: str) -> Finding | None:
+def leaked_processes(
+    loop: asyncio.AbstractEventLoop, owner: str, charged: str, of_a_test: bool
+) -> Finding | None:
     """End the child processes still running on ``loop``, and describe them.
 
     :param owner: how the message names the loop.
@@ -45,7 +47,9 @@ def leaked_processes(loop: asyncio.AbstractEventLoop, owner: str, charged: str) 
         category=LeakedProcessWarning,
         text=_messages.leaked_processes(owner, described),
         owner=charged,
-        what=f"{count} child process{'es' if count != 1 else ''} left running",
+        kind="process",
+        count=count,
+        of_a_test=of_a_test,
         location=(__file__, 1),
     )
 
@@ -71,7 +75,7 @@ def left_current(item: pytest.Item, saved: Any, loop_names: Mapping[int, str]) -
         category=LeakedLoopWarning,
         text=_messages.loop_left_current(item.nodeid),
         owner=item.nodeid,
-        what="1 event loop left open",
+        kind="loop",
         location=_location(item),
     )
 
@@ -86,7 +90,8 @@ def left_open(
         category=LeakedLoopWarning,
         text=_messages.loop_left_open(fixturedef.argname, scope, node.nodeid),
         owner=_messages.diagnostics_owner(fixturedef.argname, scope, node.nodeid),
-        what="1 event loop left open",
+        kind="loop",
+        of_a_test=scope == "function",
         location=_location(node),
     )
 

@@ -18,7 +18,8 @@ import pytest
 from pytest_asyncio import _messages
 from pytest_asyncio.diagnostics.findings import Finding
 
-#: The report attribute: ``[owner, what, text]`` per finding (JSON for xdist).
+#: The report attribute: ``[owner, kind, count, text, of_a_test]`` per finding
+#: (JSON, for pytest-xdist).
 ATTRIBUTE = "asyncio_diagnostics"
 
 
@@ -34,7 +35,7 @@ def attach(
     report.sections.append(section)
     item.user_properties.append(section)
     report.user_properties.append(section)
-    entries = [[finding.owner, finding.what, finding.text] for finding in findings]
+    entries = [[f.owner, f.kind, f.count, f.text, f.of_a_test] for f in findings]
     setattr(report, ATTRIBUTE, entries)
     return section
 
@@ -43,26 +44,47 @@ class Summary:
     """The findings of the session, by owner, for the terminal summary."""
 
     def __init__(self) -> None:
-        self.by_owner: dict[str, list[tuple[str, str]]] = {}
+        #: ``(kind, count, text)`` per finding, by owner (a test id or a loop fixture).
+        self.by_owner: dict[str, list[tuple[str, int, str]]] = {}
+        #: The owners that are loop fixtures rather than tests.
+        self.fixtures: set[str] = set()
 
     def collect(self, report: pytest.TestReport) -> None:
         """Remember the findings a report carries (ours, or a worker's)."""
         entries: Any = getattr(report, ATTRIBUTE, None)
         if entries:
-            for owner, what, text in entries:
-                self.by_owner.setdefault(str(owner), []).append((str(what), str(text)))
+            for owner, kind, count, text, of_a_test in entries:
+                found = self.by_owner.setdefault(str(owner), [])
+                found.append((str(kind), int(count), str(text)))
+                if not of_a_test:
+                    self.fixtures.add(str(owner))
 
     def write(self, terminal: Any, severity: str) -> None:
-        """One line per test or fixture; the full texts under ``-v``."""
+        """One line per test or loop fixture, then the totals; the full texts under ``-v``."""
         if not self.by_owner:
             return
         terminal.write_sep("=", _messages.DIAGNOSTICS_TITLE)
         verbose = terminal.config.getoption("verbose", 0) > 0
         for owner, found in self.by_owner.items():
-            terminal.write_line(f"{owner}: {', '.join(what for what, _ in found)}")
+            counts = ", ".join(_messages.finding_count(kind, n) for kind, n, _ in found)
+            terminal.write_line(f"{owner}: {counts}")
             if verbose:
-                for _, text in found:
+                for _, _, text in found:
                     for line in text.splitlines():
                         terminal.write_line(f"    {line}")
+        terminal.write_line(_messages.diagnostics_totals(self._totals()))
         for line in _messages.diagnostics_summary(severity).splitlines():
             terminal.write_line(line)
+
+    def _totals(self) -> list[tuple[str, int, int, int]]:
+        """Per kind: the count, and in how many tests and loop fixtures."""
+        totals: dict[str, list[int]] = {}
+        for owner, found in self.by_owner.items():
+            is_test = owner not in self.fixtures
+            for kind in {kind for kind, _, _ in found}:
+                entry = totals.setdefault(kind, [0, 0, 0])
+                entry[0] += sum(n for k, n, _ in found if k == kind)
+                entry[1 if is_test else 2] += 1
+        order = list(_messages.FINDING_KINDS)
+        ordered = sorted(totals.items(), key=lambda item: order.index(item[0]))
+        return [(kind, values[0], values[1], values[2]) for kind, values in ordered]
