@@ -100,11 +100,10 @@ class DiagnosticsPlugin:
             cancel_pending_tasks(loop)
             return
         found: list[Finding] = []
-        owner = _messages.loop_owner(fixture, scope, node)
-        charged = _messages.diagnostics_owner(fixture, scope, node)
         if scope != "function":
-            self.exceptions.closed_owners[id(loop)] = charged
-        processes = loops.leaked_processes(loop, owner, charged, scope == "function")
+            owner = _messages.diagnostics_owner(fixture, scope, node)
+            self.exceptions.closed_owners[id(loop)] = owner
+        processes = loops.leaked_processes(loop, fixture, scope, node)
         if processes is not None:
             found.append(processes)
         self.exceptions.cancelling = loop

@@ -30,12 +30,11 @@ from pytest_asyncio.warnings import LeakedLoopWarning, LeakedProcessWarning
 
 
 def leaked_processes(
-    loop: asyncio.AbstractEventLoop, owner: str, charged: str, of_a_test: bool
+    loop: asyncio.AbstractEventLoop, fixture: str, scope: str, node: str
 ) -> Finding | None:
     """End the child processes still running on ``loop``, and describe them.
 
-    :param owner: how the message names the loop.
-    :param charged: whom the summary charges them to.
+    :param fixture: the loop fixture's name; ``scope`` and ``node`` as for leaked tasks.
     """
     live = children.live_children(loop)
     if not live:
@@ -45,11 +44,11 @@ def leaked_processes(
     count = len(live)
     return Finding(
         category=LeakedProcessWarning,
-        text=_messages.leaked_processes(owner, described),
-        owner=charged,
+        text=_messages.leaked_processes(_messages.loop_owner(fixture, scope, node), described),
+        owner=_messages.diagnostics_owner(fixture, scope, node),
         kind="process",
         count=count,
-        of_a_test=of_a_test,
+        of_a_test=scope == "function",
         location=(__file__, 1),
     )
 
