@@ -15,14 +15,23 @@ from pytest_asyncio.fixtures.ports import (
 from pytest_asyncio.fixtures.process_pool import ProcessPoolLoopFixture
 from pytest_asyncio.markers.async_marker import AsyncMarker, ProcessPoolMarker
 from pytest_asyncio.plugin import is_async_test
-from pytest_asyncio.warnings import LeakedTaskWarning, LoopExceptionWarning
+from pytest_asyncio.warnings import (
+    DiagnosticWarning,
+    LeakedLoopWarning,
+    LeakedProcessWarning,
+    LeakedTaskWarning,
+    LoopExceptionWarning,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AsyncMarker",
     "ClockUnsupported",
+    "DiagnosticWarning",
     "Fixture",
+    "LeakedLoopWarning",
+    "LeakedProcessWarning",
     "LeakedTaskWarning",
     "LoopExceptionWarning",
     "LoopFixture",

@@ -13,6 +13,7 @@ from pytest_asyncio.fixtures.base import ScopeName
 
 Mode = Literal["auto", "strict", "unset"]
 Clock = Literal["real", "virtual"]
+Severity = Literal["report", "warn", "error", "off"]
 
 SCOPE_ORDER: dict[str, int] = {scope: rank for rank, scope in enumerate(_messages.VALID_SCOPES)}
 
@@ -54,6 +55,15 @@ def add_options(parser: pytest.Parser) -> None:
         "asyncio_clock_threshold",
         "Real seconds a virtual-clock loop looks for I/O before jumping (default 0.01).",
     )
+    group.addoption(
+        "--asyncio-diagnostics",
+        dest="asyncio_diagnostics",
+        default=None,
+        metavar="SEVERITY",
+        help="What leaked tasks, loops and child processes and exceptions the loop "
+        "swallowed do: 'report' (default: listed in the summary), 'warn', 'error' "
+        "(the test fails) or 'off' (not checked). Overrides the ini value.",
+    )
     parser.addini("asyncio_mode", "Default mode: auto or strict (unset: marker needed).")
     parser.addini("asyncio_debug", "Run event loops in debug mode.", type="bool", default=False)
     parser.addini("asyncio_timeout", "Default timeout for async tests, in seconds.")
@@ -64,6 +74,10 @@ def add_options(parser: pytest.Parser) -> None:
     parser.addini(
         "asyncio_default_test_loop_scope",
         "Default loop scope of async tests (default: the event_loop fixture).",
+    )
+    parser.addini(
+        "asyncio_diagnostics",
+        "Severity of the plugin's diagnostics: report (default), warn, error or off.",
     )
 
 
@@ -78,6 +92,7 @@ class Settings:
     default_test_loop_scope: ScopeName | None = None
     clock: Clock = "real"
     clock_threshold: float | None = None
+    diagnostics: Severity = "report"
 
     @classmethod
     def from_config(cls, config: pytest.Config) -> Settings:
@@ -103,6 +118,7 @@ class Settings:
                 getattr(option, "asyncio_clock", None) or config.getini("asyncio_clock"),
             ),
             clock_threshold=parse_threshold(config.getini("asyncio_clock_threshold")),
+            diagnostics=_diagnostics(config),
         )
 
 
@@ -112,6 +128,23 @@ def _timeout(config: pytest.Config) -> float | None:
     if given is not None:
         return parse_timeout("--asyncio-timeout", given)
     return parse_timeout("asyncio_timeout", config.getini("asyncio_timeout"))
+
+
+def _diagnostics(config: pytest.Config) -> Severity:
+    given = getattr(config.option, "asyncio_diagnostics", None)
+    if given is not None:
+        return parse_severity("--asyncio-diagnostics", given) or "report"
+    return parse_severity("asyncio_diagnostics", config.getini("asyncio_diagnostics")) or "report"
+
+
+def parse_severity(option: str, value: object) -> Severity | None:
+    """Check a diagnostics severity; empty means "not given"."""
+    text = str(value or "").strip()
+    if not text:
+        return None
+    if text not in _messages.SEVERITIES:
+        raise pytest.UsageError(_messages.invalid_severity(option, value))
+    return cast(Severity, text)
 
 
 def _ini_debug(config: pytest.Config) -> bool:

@@ -166,11 +166,13 @@ class FixtureSetup:
             _asyncio_compat.set_current_loop(value)
         return value
 
-    def post_finalizer(self, fixturedef: Any) -> None:
-        """Close a loop the user's fixture left open, so nothing leaks."""
+    def post_finalizer(self, fixturedef: Any, request: pytest.FixtureRequest) -> None:
+        """Close a loop the user's fixture left open, so nothing leaks, and report it."""
+        __tracebackhide__ = True
         loop = self._made_loops.pop(fixturedef, None)
-        if loop is not None:
+        if loop is not None and not loop.is_closed():
             close_loop(loop)
+            self.diagnostics.loop_left_open(loop, fixturedef, request)
 
 
 def belongs_to_other_plugin(item: pytest.Item) -> bool:

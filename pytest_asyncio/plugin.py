@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from pytest_asyncio import _asyncio_compat, _messages, hooks
-from pytest_asyncio._settings import Settings, add_options
+from pytest_asyncio._settings import Settings, Severity, add_options
 from pytest_asyncio._warn_at_test import warn_at_test
 from pytest_asyncio.clock import ClockUnsupported
 from pytest_asyncio.clock.switch import SWITCH, ClockSwitch, VirtualClockFixture
@@ -111,7 +111,9 @@ class AsyncioPlugin:
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
-        self.diagnostics = DiagnosticsPlugin(self.loop_of_test)
+        self.diagnostics = DiagnosticsPlugin(
+            self.loop_of_test, self.diagnostics_severity, self._default_severity
+        )
         self._settings: Settings | None = None
         self._loop_names = {LoopFixture.name, ProcessPoolLoopFixture.name}
         self._loop_names.update(scoped_loop_fixtures())
@@ -263,6 +265,7 @@ class AsyncioPlugin:
 
     def _close_direct_loop(self, item: pytest.Item) -> None:
         """Close a loop :meth:`_use_direct_loop` made, after the test's fixtures."""
+        __tracebackhide__ = True
         close = self._close_direct
         if close is None:
             return
@@ -282,15 +285,20 @@ class AsyncioPlugin:
         first is kept and put back after the last (before a sync test, or at
         the end), instead of once per test.
         """
+        __tracebackhide__ = True
         try:
             self._close_direct_loop(item)
         finally:
             saved = self._saved_loop
-            if saved is not None and (nextitem is None or ASYNC_TEST not in nextitem.stash):
-                self._saved_loop = None
-                _asyncio_compat.restore_current_loop(saved)
-            running = self._fixture_setup
-            running.item = running.test = None
+            try:
+                if saved is not None:  # an async test: did it leave a loop current?
+                    self.diagnostics.check_current_loop(item, saved)
+            finally:
+                if saved is not None and (nextitem is None or ASYNC_TEST not in nextitem.stash):
+                    self._saved_loop = None
+                    _asyncio_compat.restore_current_loop(saved)
+                running = self._fixture_setup
+                running.item = running.test = None
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_teardown(
@@ -346,8 +354,20 @@ class AsyncioPlugin:
             self.clock.put_on_fixture_loop(value, fixturedef, request)
         return value
 
-    def pytest_fixture_post_finalizer(self, fixturedef: Any) -> None:
-        self._fixture_setup.post_finalizer(fixturedef)
+    def pytest_fixture_post_finalizer(
+        self, fixturedef: Any, request: pytest.FixtureRequest
+    ) -> None:
+        self._fixture_setup.post_finalizer(fixturedef, request)
+
+    def diagnostics_severity(self) -> Severity:
+        """The diagnostics severity for the running test: its marker's, else the setting."""
+        test = self._fixture_setup.test if self._settings is not None else None
+        if test is not None and test.diagnostics is not None:
+            return test.diagnostics
+        return self.settings.diagnostics
+
+    def _default_severity(self) -> Severity:
+        return self.settings.diagnostics
 
     def loop_of_test(self, item: pytest.Item) -> asyncio.AbstractEventLoop | None:
         """The loop the plugin runs ``item`` on; ``None`` if it is not an async test."""

@@ -12,13 +12,20 @@ import pytest
 
 from pytest_asyncio import _compat, _messages
 from pytest_asyncio._runner import RunFailed, run_coroutine
-from pytest_asyncio._settings import SCOPE_ORDER, Settings, parse_scope, parse_timeout
+from pytest_asyncio._settings import (
+    SCOPE_ORDER,
+    Settings,
+    Severity,
+    parse_scope,
+    parse_severity,
+    parse_timeout,
+)
 from pytest_asyncio.clock.switch import wants_virtual_clock
 from pytest_asyncio.fixtures.loop import LoopFixture
 from pytest_asyncio.fixtures.process_pool import ProcessPoolLoopFixture
 from pytest_asyncio.fixtures.scoped_loops import loop_fixture_name
 
-_ACCEPTED = frozenset({"clock", "loop_factories", "loop_scope", "scope", "timeout"})
+_ACCEPTED = frozenset({"clock", "diagnostics", "loop_factories", "loop_scope", "scope", "timeout"})
 
 
 @dataclass  # not frozen: made once per test at collection, where frozen costs
@@ -31,6 +38,8 @@ class AsyncTest:
     error: str | None = None
     #: The test asked for the virtual clock (see ``pytest_asyncio.clock``).
     virtual_clock: bool = False
+    #: The marker's ``diagnostics=``; ``None``: the configured severity.
+    diagnostics: Severity | None = None
 
 
 class AsyncMarker:
@@ -55,8 +64,8 @@ class AsyncMarker:
         """Declare the marker so ``--strict-markers`` accepts it."""
         config.addinivalue_line(
             "markers",
-            f"{cls.name}(loop_scope=None, timeout=None, loop_factories=None, clock=None): "
-            f"{cls.description}",
+            f"{cls.name}(loop_scope=None, timeout=None, loop_factories=None, "
+            f"clock=None, diagnostics=None): {cls.description}",
         )
 
     def prepare(self, item: pytest.Function, mark: pytest.Mark | None) -> AsyncTest:
@@ -70,6 +79,7 @@ class AsyncMarker:
         kwargs = mark.kwargs if mark is not None and error is None else {}
         loop_scope: str | None = None
         timeout = self.settings.timeout
+        diagnostics: Severity | None = None
         try:
             scope = kwargs.get("loop_scope", kwargs.get("scope"))
             if scope is None or (isinstance(scope, str) and scope in SCOPE_ORDER):
@@ -79,12 +89,21 @@ class AsyncMarker:
             if "timeout" in kwargs:
                 timeout = parse_timeout(f"{item.nodeid}: timeout", kwargs["timeout"])
             virtual_clock = wants_virtual_clock(item, kwargs.get("clock"), self.settings.clock)
+            if "diagnostics" in kwargs:
+                diagnostics = parse_severity(f"{item.nodeid}: diagnostics", kwargs["diagnostics"])
         except pytest.UsageError as exc:
             error, virtual_clock = str(exc), False
         loop_scope = loop_scope or self.settings.default_test_loop_scope
         loop = loop_fixture_name(self.loop_fixture, loop_scope)
         _compat.request_fixture(item, loop)
-        return AsyncTest(self, loop, timeout, error, virtual_clock=virtual_clock)
+        return AsyncTest(
+            marker=self,
+            loop_fixture=loop,
+            timeout=timeout,
+            error=error,
+            virtual_clock=virtual_clock,
+            diagnostics=diagnostics,
+        )
 
     def _check_arguments(self, item: pytest.Function, mark: pytest.Mark | None) -> str | None:
         if mark is None:

@@ -117,6 +117,7 @@ class DirectLoop:
         check = watch(loop, self.name, "function", item.nodeid)
 
         def close() -> None:
+            __tracebackhide__ = True  # a diagnostics error is the report, not these frames
             try:
                 check()
             finally:
