@@ -38,9 +38,9 @@ class LoopDependencies:
         self.mode = mode
         self.default = default_fixture_loop_scope
         self.loop_names = sorted(loop_names | {POLICY_FIXTURE})
-        #: Per module or class: the loop names with a parameter behind them,
-        #: each with the closure to declare.
-        self._by_parent: dict[str, dict[str, Closure]] = {}
+        #: Per module or class: every loop's closure and whether a parameter
+        #: is in it; empty where none is.
+        self._by_parent: dict[str, dict[str, tuple[Closure, bool]]] = {}
 
     def parametrized(self, definition: pytest.Function) -> dict[str, tuple[Closure, bool]]:
         """The loops seen from ``definition``, if any has a parameter behind it.

@@ -92,7 +92,9 @@ def test_a_session_scoped_subclass_carries_wide_fixtures(
     pytester: pytest.Pytester, run_clean: RunClean
 ) -> None:
     """As wide as the fixture: the fixture runs on ``event_loop`` itself, as in 0.21."""
-    pytester.makeconftest(UVLOOP_CONFTEST.replace("(LoopFixture):", '(LoopFixture):\n    scope = "session"'))
+    pytester.makeconftest(
+        UVLOOP_CONFTEST.replace("(LoopFixture):", '(LoopFixture):\n    scope = "session"')
+    )
     pytester.makepyfile(
         """
         import asyncio

@@ -419,3 +419,68 @@ async def test_numbered(numbered):
             "*::test_numbered[[]2[]] PASSED*",
         ]
     )
+
+
+def test_a_parametrized_loop_fixture_subclass(
+    pytester: pytest.Pytester, run_clean: RunClean
+) -> None:
+    """``fixture(params=..., ids=...)``: each value reaches ``new_loop`` as ``self.param``;
+    loops of other loop scopes are made with ``param`` left ``None``."""
+    pytester.makeconftest(
+        """
+        import asyncio
+
+        from pytest_asyncio import LoopFixture
+
+
+        class LoopA(asyncio.SelectorEventLoop):
+            pass
+
+
+        class LoopB(asyncio.SelectorEventLoop):
+            pass
+
+
+        class ChosenLoop(LoopFixture):
+            def new_loop(self) -> asyncio.AbstractEventLoop:
+                if self.param is None:
+                    return super().new_loop()
+                return self.param()
+
+
+        event_loop = ChosenLoop.fixture(params=[LoopA, LoopB], ids=["a", "b"])
+        """
+    )
+    pytester.makepyfile(
+        """
+        import asyncio
+
+        import pytest
+
+        import pytest_asyncio
+
+
+        @pytest_asyncio.fixture
+        async def on_loop():
+            return type(asyncio.get_running_loop()).__name__
+
+
+        @pytest.mark.asyncio
+        async def test_function(request, on_loop):
+            assert on_loop == "Loop" + request.node.callspec.id.upper()
+
+
+        @pytest.mark.asyncio(loop_scope="module")
+        async def test_module():
+            assert not type(asyncio.get_running_loop()).__name__.startswith("Loop")
+        """
+    )
+    result = run_clean("-v")
+    result.assert_outcomes(passed=3)
+    result.stdout.fnmatch_lines(
+        [
+            "*::test_function[[]a[]] PASSED*",
+            "*::test_function[[]b[]] PASSED*",
+            "*::test_module PASSED*",
+        ]
+    )
