@@ -40,7 +40,7 @@ class LoopDependencies:
         self.loop_names = sorted(loop_names | {POLICY_FIXTURE})
         #: Per module or class: every loop's closure and whether a parameter
         #: is in it; empty where none is.
-        self._by_parent: dict[str, dict[str, tuple[Closure, bool]]] = {}
+        self._by_parent: dict[object, dict[str, tuple[Closure, bool]]] = {}
 
     def parametrized(self, definition: pytest.Function) -> dict[str, tuple[Closure, bool]]:
         """The loops seen from ``definition``, if any has a parameter behind it.
@@ -49,8 +49,7 @@ class LoopDependencies:
             loop and what it requests) and whether a parameter is among them;
             empty in the common case, where there is none.
         """
-        parent = definition.parent
-        key = parent.nodeid if parent is not None else ""
+        key = definition.parent
         found = self._by_parent.get(key)
         if found is None:
             found = {name: loop_closure(definition, name) for name in self.loop_names}
