@@ -41,6 +41,7 @@ class LoopDependencies:
         #: Per module or class: every loop's closure and whether a parameter
         #: is in it; empty where none is.
         self._by_parent: dict[object, dict[str, tuple[Closure, bool]]] = {}
+        self._last: tuple[object, dict[str, tuple[Closure, bool]]] = (None, {})
 
     def parametrized(self, definition: pytest.Function) -> dict[str, tuple[Closure, bool]]:
         """The loops seen from ``definition``, if any has a parameter behind it.
@@ -50,12 +51,15 @@ class LoopDependencies:
             empty in the common case, where there is none.
         """
         key = definition.parent
+        if key is self._last[0]:  # the tests of a collector come one after another
+            return self._last[1]
         found = self._by_parent.get(key)
         if found is None:
             found = {name: loop_closure(definition, name) for name in self.loop_names}
             if not any(parametrized for _, parametrized in found.values()):
                 found = {}
             self._by_parent[key] = found
+        self._last = (key, found)
         return found
 
     def declare(
