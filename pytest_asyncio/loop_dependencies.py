@@ -23,8 +23,9 @@ import pytest
 
 from pytest_asyncio import _compat
 from pytest_asyncio.fixture_setup import belongs_to_other_plugin
-from pytest_asyncio.fixtures.async_fixtures import Kind, fixture_loop_name, kind_of
+from pytest_asyncio.fixtures.async_fixtures import Kind, kind_of
 from pytest_asyncio.fixtures.declare import declared
+from pytest_asyncio.fixtures.fixture_loops import fixture_loop_name
 from pytest_asyncio.fixtures.policy import POLICY_FIXTURE
 
 #: A fixture name and the definitions pytest will use for it, closest last.
