@@ -25,9 +25,10 @@ import pytest
 
 from pytest_asyncio import _compat, _messages
 from pytest_asyncio._settings import SCOPE_ORDER, Settings, is_narrower, parse_scope
-from pytest_asyncio.fixtures.async_fixtures import Kind, chosen_loop_scope, kind_of
+from pytest_asyncio.fixtures.async_fixtures import Kind, kind_of
 from pytest_asyncio.fixtures.base import ScopeName
 from pytest_asyncio.fixtures.declare import declared
+from pytest_asyncio.fixtures.fixture_loops import chosen_loop_scope
 from pytest_asyncio.fixtures.loop import FACTORY_FIXTURE, LoopFixture
 from pytest_asyncio.hooks import LoopFactory
 

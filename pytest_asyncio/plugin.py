@@ -33,6 +33,7 @@ from pytest_asyncio.fixtures.ports import (
 )
 from pytest_asyncio.fixtures.process_pool import ProcessPoolLoopFixture
 from pytest_asyncio.fixtures.scoped_loops import define_package_loops, scoped_loop_fixtures
+from pytest_asyncio.loop_dependencies import LoopDependencies
 from pytest_asyncio.loop_factories import LoopFactories, is_implemented
 from pytest_asyncio.markers.async_marker import AsyncMarker, AsyncTest, ProcessPoolMarker
 from pytest_asyncio.markers.direct_loop import DirectLoop
@@ -131,6 +132,9 @@ class AsyncioPlugin:
             self.clock.threshold = settings.clock_threshold
             self._markers = {cls.name: cls(settings) for cls in self.marker_classes}
             self._loop_factories = LoopFactories(settings, self._loop_names)
+            self._loop_dependencies = LoopDependencies(
+                settings.mode, settings.default_fixture_loop_scope, self._loop_names
+            )
             self._fixture_setup = FixtureSetup(
                 mode=settings.mode,
                 debug=settings.debug,
@@ -175,17 +179,25 @@ class AsyncioPlugin:
             if isinstance(item, pytest.Function):
                 self._classify(item, settings)
 
-    @pytest.hookimpl(tryfirst=True)  # the factory comes first in test ids, as in 1.x
+    @pytest.hookimpl(tryfirst=True)  # before pytest parametrizes fixtures; factory ids first
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
-        """Parametrize async tests by the ``pytest_asyncio_loop_factories`` hook's factories.
+        """Declare the parametrized loops a test will use, and parametrize async
+        tests by the ``pytest_asyncio_loop_factories`` hook's factories.
 
-        Sync tests are not parametrized, as in pytest-asyncio 1.x, even when
-        they use async fixtures.
+        Sync tests are not parametrized by factories, as in pytest-asyncio 1.x,
+        even when they use async fixtures.
         """
-        if not is_implemented(metafunc.config):  # nothing to parametrize by: no cost
-            return
         definition = metafunc.definition
         self.settings  # noqa: B018 - made with the settings
+        parametrized = self._loop_dependencies.parametrized(definition)
+        if parametrized:  # rare: a loop with params behind it (see loop_dependencies)
+            test_loop = None
+            if self.would_run(definition):
+                marker, mark = self._marker_of(definition)
+                test_loop = marker.loop_fixture_for(mark)
+            self._loop_dependencies.declare(metafunc, parametrized, test_loop)
+        if not is_implemented(metafunc.config):  # nothing to parametrize by: no cost
+            return
         if self.would_run(definition):
             marker, mark = self._marker_of(definition)
             self._loop_factories.parametrize(metafunc, marker.loop_fixture, mark)
@@ -209,7 +221,9 @@ class AsyncioPlugin:
             if settings.mode != "auto" or belongs_to_other_plugin(item):
                 return
         test = item.stash[ASYNC_TEST] = marker.prepare(item, mark)
-        direct = DirectLoop.of(item, test.loop_fixture) if test.error is None else None
+        if test.error is not None or self._loop_dependencies.parametrized(item):
+            return  # a parametrized loop: pytest must check what it has cached
+        direct = DirectLoop.of(item, test.loop_fixture)
         if direct is not None:
             item.stash[_DIRECT] = direct
 

@@ -62,6 +62,7 @@ class ThreadPoolLoop(ProcessPoolLoopFixture):
 
 event_loop = SessionLoop.fixture()
 event_loop_process_pool = ThreadPoolLoop.fixture(scope="module")
+parametrized_loop = SessionLoop.fixture("parametrized_loop", params=[1, 2], ids=["one", "two"])
 assert_type(SessionLoop().setup(), asyncio.AbstractEventLoop)
 
 
@@ -131,6 +132,9 @@ class NotAClock(LoopFixture):
 @pytest_asyncio.fixture(scope="modul")  # expect: call-overload
 async def misspelt() -> int:
     return 1
+
+
+ids_not_a_list = LoopFixture.fixture("loop", params=[1], ids=3)  # expect: arg-type
 """
 
 

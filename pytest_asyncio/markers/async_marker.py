@@ -105,6 +105,18 @@ class AsyncMarker:
             diagnostics=diagnostics,
         )
 
+    def loop_fixture_for(self, mark: pytest.Mark | None) -> str:
+        """The loop fixture a test with ``mark`` runs on, as :meth:`prepare` decides
+        (for a bad ``loop_scope``, the default: such a test errors anyway).
+
+        Used while collecting, before :meth:`prepare`.
+        """
+        kwargs = mark.kwargs if mark is not None else {}
+        scope = kwargs.get("loop_scope", kwargs.get("scope"))
+        if not isinstance(scope, str) or scope not in SCOPE_ORDER:
+            scope = self.settings.default_test_loop_scope
+        return loop_fixture_name(self.loop_fixture, scope)
+
     def _check_arguments(self, item: pytest.Function, mark: pytest.Mark | None) -> str | None:
         if mark is None:
             return None

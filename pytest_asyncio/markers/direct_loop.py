@@ -16,10 +16,11 @@ that name. The loop is the same one the fixture would have given:
   cached, sets the fixture up through pytest as before.
 
 Anything else (``--setup-show``, ``--setup-only`` or ``--setup-plan``, which
-list the loop fixture's setup; a plain ``@pytest.fixture def event_loop()``, a subclass that
-overrides ``from_request``, an overridden ``event_loop_policy``, a test
-parametrized by the ``pytest_asyncio_loop_factories`` hook) keeps the
-fixture path.
+list the loop fixture's setup; a plain ``@pytest.fixture def event_loop()``, a
+subclass that overrides ``from_request`` such as ``ProcessPoolLoopFixture``,
+which asks for ``event_loop``'s class, an overridden ``event_loop_policy``, a
+test parametrized by the ``pytest_asyncio_loop_factories`` hook, a module where
+a loop has a parameter behind it) keeps the fixture path.
 """
 
 from __future__ import annotations
