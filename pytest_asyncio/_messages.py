@@ -11,14 +11,20 @@ VALID_SCOPES = ("function", "class", "module", "package", "session")
 
 
 def invalid_mode(value: str) -> str:
-    return (
-        f"asyncio_mode: {value!r} is not a valid mode. "
-        f"Use one of: {', '.join(VALID_MODES)} (or leave it unset)."
-    )
+    # pytest-asyncio 1.x's wording, which users search for
+    return f"{value!r} is not a valid asyncio_mode. Valid modes: {', '.join(VALID_MODES)}."
 
 
 def invalid_scope(option: str, value: str) -> str:
-    return f"{option}: {value!r} is not a valid loop scope. Use one of: {', '.join(VALID_SCOPES)}."
+    # pytest-asyncio 1.x's wording, which users search for
+    return f"{value!r} is not a valid {option}. Valid scopes are: {', '.join(VALID_SCOPES)}."
+
+
+def invalid_marker_scope(test: str, marker: str, value: object) -> str:
+    return (
+        f"{test}: mark.{marker} got an unexpected loop scope value {value!r}. "
+        f"Valid scopes are: {', '.join(VALID_SCOPES)}."
+    )
 
 
 def invalid_timeout(option: str, value: object) -> str:
@@ -28,26 +34,45 @@ def invalid_timeout(option: str, value: object) -> str:
     )
 
 
+_MARKER_KEYWORDS = "'loop_scope', 'loop_factories' and 'timeout'"
+
+
 def unknown_marker_argument(test: str, marker: str, names: list[str]) -> str:
-    known = "loop_factories, loop_scope, timeout"
+    # starts with pytest-asyncio 1.x's wording, then says which ones were wrong
     return (
-        f"{test}: @pytest.mark.{marker} got unknown keyword argument(s) "
-        f"{', '.join(repr(n) for n in names)}. It accepts: {known}."
+        f"{test}: mark.{marker} accepts only keyword arguments {_MARKER_KEYWORDS}; "
+        f"unknown: {', '.join(repr(n) for n in names)}."
     )
 
 
 def positional_marker_argument(test: str, marker: str, args: tuple[object, ...]) -> str:
     return (
-        f"{test}: @pytest.mark.{marker} takes keyword arguments only, "
+        f"{test}: mark.{marker} accepts only keyword arguments {_MARKER_KEYWORDS}; "
         f"got positional {args!r}. Write e.g. @pytest.mark.{marker}(loop_scope='module')."
     )
 
 
-def marker_on_sync_test(test: str, marker: str) -> str:
+def scope_and_loop_scope(test: str) -> str:
+    # pytest-asyncio 1.x's wording, which users search for
     return (
-        f"{test} is marked with @pytest.mark.{marker} but is not an 'async def' "
-        "function; the marker has no effect on it. Remove the marker or make "
-        "the test a coroutine."
+        f'{test}: An asyncio pytest marker defines both "scope" and "loop_scope", '
+        'but it should only use "loop_scope".'
+    )
+
+
+def marker_on_sync_test(test: str, marker: str) -> str:
+    # pytest-asyncio 1.x's wording, which users search for
+    return (
+        f"The test {test} is marked with '@pytest.mark.{marker}' but it is not an "
+        f"async function. Please remove the {marker} mark; it has no effect on it."
+    )
+
+
+def async_generator_test(test: str) -> str:
+    # pytest-asyncio 1.x's wording, which users search for
+    return (
+        f"Tests based on asynchronous generators are not supported. {test} will be "
+        "ignored. Write it as an 'async def' function without 'yield'."
     )
 
 
@@ -288,4 +313,15 @@ def factory_not_a_loop(name: str, value: object) -> str:
         f"new, open asyncio event loop, but it returned {value!r} (of type "
         f"{type(value).__name__}). Return e.g. asyncio.new_event_loop() or "
         "uvloop.new_event_loop()."
+    )
+
+
+# -- telling this implementation from pytest-asyncio 0.x/1.x; upstream wording -------
+
+
+def report_header(version: str, mode: str, fixture_loop_scope: str) -> str:
+    """The line pytest prints under its own header: which plugin, which settings."""
+    return (
+        f"asyncio: pytest-asyncio {version} (class-based implementation), "
+        f"mode={mode}, default fixture loop scope={fixture_loop_scope}"
     )

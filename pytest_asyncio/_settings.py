@@ -72,15 +72,23 @@ class Settings:
             mode=parse_mode(getattr(option, "asyncio_mode", None) or config.getini("asyncio_mode")),
             debug=bool(cli_debug) or bool(config.getini("asyncio_debug")),
             timeout=_timeout(config),
-            default_fixture_loop_scope=parse_scope(
-                "asyncio_default_fixture_loop_scope",
-                config.getini("asyncio_default_fixture_loop_scope"),
-            ),
+            default_fixture_loop_scope=_default_fixture_loop_scope(config),
             default_test_loop_scope=parse_scope(
                 "asyncio_default_test_loop_scope",
                 config.getini("asyncio_default_test_loop_scope"),
             ),
         )
+
+
+#: pytest-asyncio 1.x's spelling of "each fixture's own scope" (the default here).
+FIXTURE_SCOPE = "fixture-scope"
+
+
+def _default_fixture_loop_scope(config: pytest.Config) -> ScopeName | None:
+    value = config.getini("asyncio_default_fixture_loop_scope")
+    if isinstance(value, str) and value.strip() == FIXTURE_SCOPE:
+        return None
+    return parse_scope("asyncio_default_fixture_loop_scope", value)
 
 
 def _timeout(config: pytest.Config) -> float | None:

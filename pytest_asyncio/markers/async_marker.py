@@ -12,7 +12,7 @@ import pytest
 
 from pytest_asyncio import _compat, _messages
 from pytest_asyncio._runner import RunFailed, run_coroutine
-from pytest_asyncio._settings import SCOPE_ORDER, Settings, parse_scope, parse_timeout
+from pytest_asyncio._settings import SCOPE_ORDER, Settings, parse_timeout
 from pytest_asyncio.fixtures.loop import LoopFixture
 from pytest_asyncio.fixtures.process_pool import ProcessPoolLoopFixture
 from pytest_asyncio.fixtures.scoped_loops import loop_fixture_name
@@ -71,7 +71,7 @@ class AsyncMarker:
             if scope is None or (isinstance(scope, str) and scope in SCOPE_ORDER):
                 loop_scope = scope
             else:
-                loop_scope = parse_scope(f"{item.nodeid}: loop_scope", scope)
+                error = _messages.invalid_marker_scope(item.nodeid, self.name, scope)
             if "timeout" in kwargs:
                 timeout = parse_timeout(f"{item.nodeid}: timeout", kwargs["timeout"])
         except pytest.UsageError as exc:
@@ -89,6 +89,8 @@ class AsyncMarker:
         unknown = sorted(set(mark.kwargs) - _ACCEPTED)
         if unknown:
             return _messages.unknown_marker_argument(item.nodeid, self.name, unknown)
+        if "scope" in mark.kwargs and "loop_scope" in mark.kwargs:
+            return _messages.scope_and_loop_scope(item.nodeid)
         return None
 
     def run(self, item: pytest.Function, test: AsyncTest) -> None:
