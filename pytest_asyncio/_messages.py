@@ -284,26 +284,33 @@ _FACTORIES_HOOK = "pytest_asyncio_loop_factories"
 
 
 def bad_loop_factories(problem: str, value: object) -> str:
+    # starts with pytest-asyncio 1.x's wording, which users search for
     return (
-        f"The {_FACTORIES_HOOK} hook must return None or a non-empty mapping of "
-        f"names (non-empty strings) to callables that make an event loop; {problem}: "
+        f"{_FACTORIES_HOOK} must return a non-empty mapping of factory names "
+        f"(non-empty strings) to callables that make an event loop, or None; {problem}: "
         f"{value!r} (of type {type(value).__name__}). Return e.g. "
         "{'default': asyncio.new_event_loop}."
     )
 
 
-def unknown_loop_factories(test: str, unknown: list[str], configured: list[str]) -> str:
+def unavailable_loop_factory(name: str, configured: list[str]) -> str:
+    # pytest-asyncio 1.x's wording: a skip reason users search for
+    return f"Loop factory {name!r} is not available. Available factories: {', '.join(configured)}."
+
+
+def bad_loop_factories_argument(test: str, marker: str, value: object) -> str:
+    # starts with pytest-asyncio 1.x's wording, which users search for
     return (
-        f"{test}: @pytest.mark.asyncio(loop_factories=...) names "
-        f"{', '.join(repr(n) for n in unknown)}, which the {_FACTORIES_HOOK} hook "
-        f"did not return. Configured: {', '.join(repr(n) for n in configured)}."
+        f"{test}: mark.{marker} 'loop_factories' must be a non-empty sequence of "
+        f"strings (factory names), got {value!r}. Write e.g. loop_factories=['uvloop']."
     )
 
 
-def bad_loop_factories_argument(test: str, value: object) -> str:
+def loop_factories_without_hook(test: str, marker: str) -> str:
+    # pytest-asyncio 1.x's wording, which users search for
     return (
-        f"{test}: @pytest.mark.asyncio(loop_factories=...) takes a non-empty list "
-        f"of factory names, got {value!r}. Write e.g. loop_factories=['uvloop']."
+        f"{test}: mark.{marker} 'loop_factories' requires at least one "
+        f"{_FACTORIES_HOOK} hook implementation."
     )
 
 

@@ -16,6 +16,7 @@ from pytest_asyncio._settings import SCOPE_ORDER, Settings, parse_timeout
 from pytest_asyncio.fixtures.loop import LoopFixture
 from pytest_asyncio.fixtures.process_pool import ProcessPoolLoopFixture
 from pytest_asyncio.fixtures.scoped_loops import loop_fixture_name
+from pytest_asyncio.loop_factories import is_implemented, is_valid_subset
 
 _ACCEPTED = frozenset({"loop_factories", "loop_scope", "scope", "timeout"})
 
@@ -91,6 +92,12 @@ class AsyncMarker:
             return _messages.unknown_marker_argument(item.nodeid, self.name, unknown)
         if "scope" in mark.kwargs and "loop_scope" in mark.kwargs:
             return _messages.scope_and_loop_scope(item.nodeid)
+        if mark.kwargs.get("loop_factories") is not None:
+            if not is_valid_subset(mark.kwargs["loop_factories"]):
+                value = mark.kwargs["loop_factories"]
+                return _messages.bad_loop_factories_argument(item.nodeid, self.name, value)
+            if not is_implemented(item.config):
+                return _messages.loop_factories_without_hook(item.nodeid, self.name)
         return None
 
     def run(self, item: pytest.Function, test: AsyncTest) -> None:
