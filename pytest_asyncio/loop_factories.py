@@ -153,7 +153,8 @@ class LoopFactories:
             return
         # Names stay as they were with one factory configured (not merely selected).
         hidden = getattr(pytest, "HIDDEN_PARAM", None)  # pytest 8.4+
-        ids: list[Any] = [hidden] if len(configured) == 1 and hidden is not None else []
+        one = len(configured) == 1 and len(factories) == 1  # not with a skipped unknown name
+        ids: list[Any] = [hidden] if one and hidden is not None else []
         _compat.add_to_closure(metafunc, FACTORY_FIXTURE)
         metafunc.parametrize(
             FACTORY_FIXTURE,

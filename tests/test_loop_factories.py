@@ -145,6 +145,33 @@ def test_a_factory_the_hook_did_not_return_is_skipped(two_factories: pytest.Pyte
     )
 
 
+def test_an_unknown_name_beside_the_only_factory_is_skipped(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(
+        """
+        import asyncio
+
+        def pytest_asyncio_loop_factories(config, item):
+            return {"default": asyncio.new_event_loop}
+        """
+    )
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.asyncio(loop_factories=["default", "exotic"])
+        async def test_both():
+            pass
+
+        @pytest.mark.asyncio(loop_factories=["exotic"])
+        async def test_exotic_only():
+            pass
+        """
+    )
+    result = pytester.runpytest("-v", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, skipped=2)
+    result.stdout.fnmatch_lines(["*::test_both[[]default[]] PASSED*"])
+
+
 @pytest.mark.parametrize("value", ['"custom"', "[]", '[""]', "[1]"])
 def test_a_malformed_loop_factories_argument_fails_the_test(
     two_factories: pytest.Pytester, value: str
