@@ -69,6 +69,18 @@ def user_policy_new_loop(policy: Any) -> asyncio.AbstractEventLoop:
     return loop
 
 
+def install_policy(policy: Any) -> Any:
+    """Make ``policy`` the global one (the user's ``event_loop_policy`` asked for it).
+
+    :returns: the policy it replaces, to put back later.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        previous = _policy()
+        asyncio.set_event_loop_policy(policy)
+    return previous
+
+
 def default_policy() -> Any:
     """The policy in force, for the default ``event_loop_policy`` fixture."""
     with warnings.catch_warnings():

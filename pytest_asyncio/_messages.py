@@ -11,14 +11,20 @@ VALID_SCOPES = ("function", "class", "module", "package", "session")
 
 
 def invalid_mode(value: str, option: str = "asyncio_mode") -> str:
-    return (
-        f"{option}: {value!r} is not a valid mode. "
-        f"Use one of: {', '.join(VALID_MODES)} (or leave it unset)."
-    )
+    # pytest-asyncio 1.x's wording, which users search for, naming the option as written
+    return f"{value!r} is not a valid {option}. Valid modes: {', '.join(VALID_MODES)}."
 
 
 def invalid_scope(option: str, value: str) -> str:
-    return f"{option}: {value!r} is not a valid loop scope. Use one of: {', '.join(VALID_SCOPES)}."
+    # pytest-asyncio 1.x's wording, which users search for
+    return f"{value!r} is not a valid {option}. Valid scopes are: {', '.join(VALID_SCOPES)}."
+
+
+def invalid_marker_scope(test: str, marker: str, value: object) -> str:
+    return (
+        f"{test}: mark.{marker} got an unexpected loop scope value {value!r}. "
+        f"Valid scopes are: {', '.join(VALID_SCOPES)}."
+    )
 
 
 def invalid_timeout(option: str, value: object) -> str:
@@ -28,26 +34,45 @@ def invalid_timeout(option: str, value: object) -> str:
     )
 
 
+_MARKER_KEYWORDS = "'loop_scope', 'loop_factories', 'timeout', 'clock' and 'diagnostics'"
+
+
 def unknown_marker_argument(test: str, marker: str, names: list[str]) -> str:
-    known = "clock, diagnostics, loop_factories, loop_scope, timeout"
+    # starts with pytest-asyncio 1.x's wording, then says which ones were wrong
     return (
-        f"{test}: @pytest.mark.{marker} got unknown keyword argument(s) "
-        f"{', '.join(repr(n) for n in names)}. It accepts: {known}."
+        f"{test}: mark.{marker} accepts only keyword arguments {_MARKER_KEYWORDS}; "
+        f"unknown: {', '.join(repr(n) for n in names)}."
     )
 
 
 def positional_marker_argument(test: str, marker: str, args: tuple[object, ...]) -> str:
     return (
-        f"{test}: @pytest.mark.{marker} takes keyword arguments only, "
+        f"{test}: mark.{marker} accepts only keyword arguments {_MARKER_KEYWORDS}; "
         f"got positional {args!r}. Write e.g. @pytest.mark.{marker}(loop_scope='module')."
     )
 
 
-def marker_on_sync_test(test: str, marker: str) -> str:
+def scope_and_loop_scope(test: str) -> str:
+    # pytest-asyncio 1.x's wording, which users search for
     return (
-        f"{test} is marked with @pytest.mark.{marker} but is not an 'async def' "
-        "function; the marker has no effect on it. Remove the marker or make "
-        "the test a coroutine."
+        f'{test}: An asyncio pytest marker defines both "scope" and "loop_scope", '
+        'but it should only use "loop_scope".'
+    )
+
+
+def marker_on_sync_test(test: str, marker: str) -> str:
+    # pytest-asyncio 1.x's wording, which users search for
+    return (
+        f"The test {test} is marked with '@pytest.mark.{marker}' but it is not an "
+        f"async function. Please remove the {marker} mark; it has no effect on it."
+    )
+
+
+def async_generator_test(test: str) -> str:
+    # pytest-asyncio 1.x's wording, which users search for
+    return (
+        f"Tests based on asynchronous generators are not supported. {test} will be "
+        "ignored. Write it as an 'async def' function without 'yield'."
     )
 
 
@@ -272,26 +297,33 @@ _FACTORIES_HOOK = "pytest_asyncio_loop_factories"
 
 
 def bad_loop_factories(problem: str, value: object) -> str:
+    # starts with pytest-asyncio 1.x's wording, which users search for
     return (
-        f"The {_FACTORIES_HOOK} hook must return None or a non-empty mapping of "
-        f"names (non-empty strings) to callables that make an event loop; {problem}: "
+        f"{_FACTORIES_HOOK} must return a non-empty mapping of factory names "
+        f"(non-empty strings) to callables that make an event loop, or None; {problem}: "
         f"{value!r} (of type {type(value).__name__}). Return e.g. "
         "{'default': asyncio.new_event_loop}."
     )
 
 
-def unknown_loop_factories(test: str, unknown: list[str], configured: list[str]) -> str:
+def unavailable_loop_factory(name: str, configured: list[str]) -> str:
+    # pytest-asyncio 1.x's wording: a skip reason users search for
+    return f"Loop factory {name!r} is not available. Available factories: {', '.join(configured)}."
+
+
+def bad_loop_factories_argument(test: str, marker: str, value: object) -> str:
+    # starts with pytest-asyncio 1.x's wording, which users search for
     return (
-        f"{test}: @pytest.mark.asyncio(loop_factories=...) names "
-        f"{', '.join(repr(n) for n in unknown)}, which the {_FACTORIES_HOOK} hook "
-        f"did not return. Configured: {', '.join(repr(n) for n in configured)}."
+        f"{test}: mark.{marker} 'loop_factories' must be a non-empty sequence of "
+        f"strings (factory names), got {value!r}. Write e.g. loop_factories=['uvloop']."
     )
 
 
-def bad_loop_factories_argument(test: str, value: object) -> str:
+def loop_factories_without_hook(test: str, marker: str) -> str:
+    # pytest-asyncio 1.x's wording, which users search for
     return (
-        f"{test}: @pytest.mark.asyncio(loop_factories=...) takes a non-empty list "
-        f"of factory names, got {value!r}. Write e.g. loop_factories=['uvloop']."
+        f"{test}: mark.{marker} 'loop_factories' requires at least one "
+        f"{_FACTORIES_HOOK} hook implementation."
     )
 
 
@@ -491,4 +523,15 @@ def diagnostics_summary(severity: str) -> str:
     return (
         f"Reported only: no outcome changed (asyncio_diagnostics = {severity}). Details: -v,\n"
         f"or each test's '{DIAGNOSTICS_TITLE}' report section (-rA, --junitxml)."
+    )
+
+
+# -- telling this implementation from pytest-asyncio 0.x/1.x; upstream wording -------
+
+
+def report_header(version: str, mode: str, fixture_loop_scope: str) -> str:
+    """The line pytest prints under its own header: which plugin, which settings."""
+    return (
+        f"asyncio: pytest-asyncio {version} (class-based implementation), "
+        f"mode={mode}, default fixture loop scope={fixture_loop_scope}"
     )

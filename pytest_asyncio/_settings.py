@@ -105,10 +105,7 @@ class Settings:
             else parse_mode(config.getini("asyncio_mode")),
             debug=bool(getattr(option, "asyncio_debug", None)) or _ini_debug(config),
             timeout=_timeout(config),
-            default_fixture_loop_scope=parse_scope(
-                "asyncio_default_fixture_loop_scope",
-                config.getini("asyncio_default_fixture_loop_scope"),
-            ),
+            default_fixture_loop_scope=_default_fixture_loop_scope(config),
             default_test_loop_scope=parse_scope(
                 "asyncio_default_test_loop_scope",
                 config.getini("asyncio_default_test_loop_scope"),
@@ -120,6 +117,17 @@ class Settings:
             clock_threshold=parse_threshold(config.getini("asyncio_clock_threshold")),
             diagnostics=_diagnostics(config),
         )
+
+
+#: pytest-asyncio 1.x's spelling of "each fixture's own scope" (the default here).
+FIXTURE_SCOPE = "fixture-scope"
+
+
+def _default_fixture_loop_scope(config: pytest.Config) -> ScopeName | None:
+    value = config.getini("asyncio_default_fixture_loop_scope")
+    if isinstance(value, str) and value.strip() == FIXTURE_SCOPE:
+        return None
+    return parse_scope("asyncio_default_fixture_loop_scope", value)
 
 
 def _timeout(config: pytest.Config) -> float | None:

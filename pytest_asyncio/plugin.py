@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import socket
 import types
 from collections.abc import Callable, Generator
 from typing import Any
 
 import pytest
 
+import pytest_asyncio
 from pytest_asyncio import _asyncio_compat, _messages, hooks
 from pytest_asyncio._settings import Settings, Severity, add_options
 from pytest_asyncio._warn_at_test import warn_at_test
@@ -26,22 +28,26 @@ from pytest_asyncio.fixtures.async_fixtures import AsyncFixtureAdapter
 from pytest_asyncio.fixtures.loop import LoopFixture, no_loop_factory
 from pytest_asyncio.fixtures.policy import event_loop_policy
 from pytest_asyncio.fixtures.ports import (
+    HOST,
     PortFactoryFixture,
     PortFixture,
     UdpPortFactoryFixture,
     UdpPortFixture,
+    bind_free_port,
 )
 from pytest_asyncio.fixtures.process_pool import ProcessPoolLoopFixture
 from pytest_asyncio.fixtures.scoped_loops import define_package_loops, scoped_loop_fixtures
+from pytest_asyncio.items import ASYNC_TEST, PLUGIN_NAME, is_async_test
 from pytest_asyncio.loop_dependencies import LoopDependencies
 from pytest_asyncio.loop_factories import LoopFactories, is_implemented
-from pytest_asyncio.markers.async_marker import AsyncMarker, AsyncTest, ProcessPoolMarker
+from pytest_asyncio.markers.async_marker import AsyncMarker, ProcessPoolMarker
 from pytest_asyncio.markers.direct_loop import DirectLoop
 
 __all__ = [
     "event_loop",
     "event_loop_policy",
     "event_loop_process_pool",
+    "is_async_test",
     "no_loop_factory",
     "pytest_addhooks",
     "pytest_addoption",
@@ -61,7 +67,6 @@ unused_udp_port = UdpPortFixture.fixture()
 unused_udp_port_factory = UdpPortFactoryFixture.fixture()
 virtual_clock = VirtualClockFixture.fixture()
 
-ASYNC_TEST = pytest.StashKey[AsyncTest]()
 _SYNC_BUT_MARKED = pytest.StashKey[str]()
 _DIRECT = pytest.StashKey[DirectLoop]()
 
@@ -90,24 +95,10 @@ def _scoped_loops_holder() -> types.ModuleType:
     return holder
 
 
-def is_async_test(item: pytest.Item) -> bool:
-    """Whether the plugin runs ``item`` as an async test (for use in hooks).
-
-    Works in a user's own ``pytest_collection_modifyitems`` too, before the
-    plugin has prepared the items; markers added there are honoured.
-
-    :returns: ``True`` for items the plugin will run on a loop.
-    """
-    if ASYNC_TEST in item.stash:
-        return True
-    plugin = item.config.pluginmanager.get_plugin(AsyncioPlugin.plugin_name)
-    return isinstance(plugin, AsyncioPlugin) and plugin.would_run(item)
-
-
 class AsyncioPlugin:
     """Per-session state and the hooks that need it."""
 
-    plugin_name = "asyncio-plugin"
+    plugin_name = PLUGIN_NAME
     marker_classes: tuple[type[AsyncMarker], ...] = (AsyncMarker, ProcessPoolMarker)
 
     def __init__(self, config: pytest.Config) -> None:
@@ -160,7 +151,7 @@ class AsyncioPlugin:
     def pytest_report_header(self) -> str:
         settings = self.settings
         scope = settings.default_fixture_loop_scope or "(fixture's scope)"
-        header = f"asyncio: mode={settings.mode}, default fixture loop scope={scope}"
+        header = _messages.report_header(pytest_asyncio.__version__, settings.mode, scope)
         if settings.timeout is not None:
             header += f", {_messages.header_timeout(settings.timeout)}"
         return header
@@ -213,13 +204,20 @@ class AsyncioPlugin:
 
     def _classify(self, item: pytest.Function, settings: Settings) -> None:
         marker, mark = self._marker_of(item)
+
+        def auto(item: pytest.Function) -> bool:  # auto mode makes an unmarked item ours
+            return settings.mode == "auto" and not belongs_to_other_plugin(item)
+
         if not _is_coroutine_test(item.obj):
-            if mark is not None and mark in item.own_markers:
+            if inspect.isasyncgenfunction(item.obj) and (mark is not None or auto(item)):
+                _ignore_async_generator_test(item)
+            elif mark is not None and mark in item.own_markers:
                 item.stash[_SYNC_BUT_MARKED] = mark.name
             return
         if mark is None:
-            if settings.mode != "auto" or belongs_to_other_plugin(item):
+            if not auto(item):
                 return
+            item.add_marker(marker.name)  # as pytest-asyncio 1.x does: hooks may look for it
         test = item.stash[ASYNC_TEST] = marker.prepare(item, mark)
         if test.error is not None or self._loop_dependencies.parametrized(item):
             return  # a parametrized loop: pytest must check what it has cached
@@ -390,8 +388,20 @@ class AsyncioPlugin:
         return loop if isinstance(loop, asyncio.AbstractEventLoop) else None
 
 
+def _unused_port(socket_type: socket.SocketKind) -> int:
+    """A free port on 127.0.0.1; the port fixtures call it, suites may patch it (as in 1.x)."""
+    return bind_free_port(HOST, socket_type)
+
+
 def _is_coroutine_test(function: object) -> bool:
     if inspect.iscoroutinefunction(function):
         return True
     inner = getattr(getattr(function, "hypothesis", None), "inner_test", None)
     return inner is not None and inspect.iscoroutinefunction(inner)
+
+
+def _ignore_async_generator_test(item: pytest.Function) -> None:
+    """An ``async def`` with ``yield`` cannot be a test: warn, and xfail it unrun, as 1.x does."""
+    message = _messages.async_generator_test(item.nodeid)
+    item.warn(pytest.PytestCollectionWarning(message))
+    item.add_marker(pytest.mark.xfail(run=False, reason=message))

@@ -81,7 +81,7 @@ def test_a_bad_mode_names_the_option_as_written(pytester: pytest.Pytester, where
     else:
         result, option = pytester.runpytest("--asyncio-mode=bogus"), "--asyncio-mode"
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines([f"*{option}: 'bogus' is not a valid mode*auto, strict*"])
+    result.stderr.fnmatch_lines([f"*'bogus' is not a valid {option}. Valid modes: auto, strict."])
 
 
 @pytest.mark.parametrize("ini", ["ini", "toml"])
@@ -130,5 +130,6 @@ def test_the_report_header_shows_the_timeout_in_force(
     pytester.makeini(f"[pytest]\n{ini}\n")
     pytester.makepyfile("def test_nothing(): pass")
     result = pytester.runpytest(*args)
-    header = [line for line in result.stdout.lines if line.startswith("asyncio: mode=")]
-    assert header == [f"asyncio: mode=unset, default fixture loop scope=(fixture's scope){shown}"]
+    header = [line for line in result.stdout.lines if line.startswith("asyncio: ")]
+    assert len(header) == 1
+    assert header[0].endswith(f"mode=unset, default fixture loop scope=(fixture's scope){shown}")

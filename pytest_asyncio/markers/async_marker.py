@@ -16,7 +16,6 @@ from pytest_asyncio._settings import (
     SCOPE_ORDER,
     Settings,
     Severity,
-    parse_scope,
     parse_severity,
     parse_timeout,
 )
@@ -24,6 +23,7 @@ from pytest_asyncio.clock.switch import wants_virtual_clock
 from pytest_asyncio.fixtures.loop import LoopFixture
 from pytest_asyncio.fixtures.process_pool import ProcessPoolLoopFixture
 from pytest_asyncio.fixtures.scoped_loops import loop_fixture_name
+from pytest_asyncio.loop_factories import is_implemented, is_valid_subset
 
 _ACCEPTED = frozenset({"clock", "diagnostics", "loop_factories", "loop_scope", "scope", "timeout"})
 
@@ -85,7 +85,7 @@ class AsyncMarker:
             if scope is None or (isinstance(scope, str) and scope in SCOPE_ORDER):
                 loop_scope = scope
             else:
-                loop_scope = parse_scope(f"{item.nodeid}: loop_scope", scope)
+                error = _messages.invalid_marker_scope(item.nodeid, self.name, scope)
             if "timeout" in kwargs:
                 timeout = parse_timeout(f"{item.nodeid}: timeout", kwargs["timeout"])
             virtual_clock = wants_virtual_clock(item, kwargs.get("clock"), self.settings.clock)
@@ -125,6 +125,14 @@ class AsyncMarker:
         unknown = sorted(set(mark.kwargs) - _ACCEPTED)
         if unknown:
             return _messages.unknown_marker_argument(item.nodeid, self.name, unknown)
+        if "scope" in mark.kwargs and "loop_scope" in mark.kwargs:
+            return _messages.scope_and_loop_scope(item.nodeid)
+        if mark.kwargs.get("loop_factories") is not None:
+            if not is_valid_subset(mark.kwargs["loop_factories"]):
+                value = mark.kwargs["loop_factories"]
+                return _messages.bad_loop_factories_argument(item.nodeid, self.name, value)
+            if not is_implemented(item.config):
+                return _messages.loop_factories_without_hook(item.nodeid, self.name)
         return None
 
     def run(self, item: pytest.Function, test: AsyncTest) -> None:
