@@ -5,6 +5,7 @@ Standard library only. Usage (see benchmarks/README.md)::
     python benchmarks/run.py                  # full sizes, 5 interleaved repetitions
     python benchmarks/run.py --quick          # a small smoke run
     python benchmarks/run.py --python /tmp/venv-with-another-plugin
+    python benchmarks/run.py --vs /tmp/venv-with-pytest-asyncio-1.5.0   # side by side
 
 Every timed run is a fresh ``python -m pytest -q -p no:cacheprovider``
 subprocess timed by wall clock (or, with ``--clock cpu``, by its CPU time).
@@ -12,6 +13,9 @@ The async and sync runs of a workload are interleaved (their order
 alternating between repetitions), so a machine that slows down during the
 benchmark slows both. Each repetition gives one
 difference; the report shows the min, median and max of those differences.
+With ``--vs``, the other interpreter's async and sync runs join the same
+rounds, and a ratio row gives this plugin's per-test cost over the other's,
+repetition by repetition.
 """
 
 from __future__ import annotations
@@ -31,14 +35,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import suites  # the sibling module, importable however this script is started
 
-FULL_SIZES = {"a": 2000, "b": 1000, "c": 2000, "d": 200_000, "collect": 20_000}
-QUICK_SIZES = {"a": 100, "b": 50, "c": 100, "d": 5000, "collect": 400}
-WORKLOADS = ("a", "b", "c", "d", "collect")
+FULL_SIZES = {"a": 2000, "b": 1000, "c": 2000, "c2": 2000, "d": 200_000, "collect": 20_000}
+QUICK_SIZES = {"a": 100, "b": 50, "c": 100, "c2": 100, "d": 5000, "collect": 400}
+WORKLOADS = ("a", "b", "c", "c2", "d", "collect")
+DEFAULT_WORKLOADS = ("a", "b", "c", "d", "collect")
 KINDS = ("async", "sync")
 DESCRIPTIONS = {
     "a": "marked trivial tests, each on its own loop",
     "b": "tests using 2 async def fixtures + 1 async generator fixture",
     "c": 'tests sharing a module loop (loop_scope="module")',
+    "c2": "tests sharing a module loop (a module-scoped event_loop override, 0.21 style)",
     "d": "awaits of asyncio.sleep(0) in one test, vs asyncio.run",
     "collect": "mixed sync/async tests collected in auto mode, vs -p no:asyncio",
 }
@@ -54,6 +60,13 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         "--python",
         default=sys.executable,
         help="the interpreter (or a venv directory) whose pytest and plugin are measured",
+    )
+    parser.add_argument(
+        "--vs",
+        default=None,
+        metavar="PYTHON",
+        help="a second interpreter (or venv), e.g. with pytest-asyncio 1.5.0, measured in the "
+        "same interleaved rounds (workloads a, b, c, c2); adds a ratio row per workload",
     )
     parser.add_argument("--repeat", type=int, default=None, help="timed runs of each kind (5)")
     parser.add_argument(
@@ -74,8 +87,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="small sizes, 2 repetitions")
     parser.add_argument(
         "--workloads",
-        default=",".join(WORKLOADS),
-        help=f"comma-separated subset of {','.join(WORKLOADS)}",
+        default=",".join(DEFAULT_WORKLOADS),
+        help=f"comma-separated subset of {','.join(WORKLOADS)} (default: all but c2)",
     )
     for name in WORKLOADS:
         parser.add_argument(
@@ -92,9 +105,15 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     unknown = sorted(set(args.workloads) - set(WORKLOADS))
     if unknown:
         parser.error(f"unknown workloads: {', '.join(unknown)}")
-    if Path(args.python).is_dir():
-        args.python = str(Path(args.python) / "bin" / "python")
+    args.python = _interpreter(args.python)
+    if args.vs is not None:
+        args.vs = _interpreter(args.vs)
     return args
+
+
+def _interpreter(path: str) -> str:
+    """A venv directory stands for its ``bin/python``."""
+    return str(Path(path) / "bin" / "python") if Path(path).is_dir() else path
 
 
 def clean_environment() -> dict[str, str]:
@@ -141,9 +160,10 @@ class Bench:
             raise BenchmarkError(f"{' '.join(command)} in {directory} failed:\n{tail}")
         return wall if self.args.clock == "wall" else cpu
 
-    def pytest(self, *extra: str, plugin: bool = True) -> list[str]:
+    def pytest(self, *extra: str, plugin: bool = True, python: str | None = None) -> list[str]:
         options = self.plugin_options if plugin else ("-p", "no:asyncio")
-        return [self.args.python, "-m", "pytest", "-q", "-p", "no:cacheprovider", *options, *extra]
+        interpreter = python or self.args.python
+        return [interpreter, "-m", "pytest", "-q", "-p", "no:cacheprovider", *options, *extra]
 
     def interleave(self, runs: dict[str, Callable[[], float]]) -> dict[str, list[float]]:
         """Time each run ``--repeat`` times, alternating their order every repetition.
@@ -162,15 +182,38 @@ class Bench:
         return times
 
     def overhead(self, name: str) -> str:
-        """Workloads a to c: per-test µs of the async run above the sync run."""
+        """Workloads a to c2: per-test µs of the async run above the sync run.
+
+        With ``--vs``, the other interpreter's two runs join the same rounds;
+        its row and the ratio of the two overheads follow.
+        """
         count: int = getattr(self.args, name)
         dirs = {kind: suites.write_workload(self.root, name, kind, count) for kind in KINDS}
-        command = self.pytest()
-        times = self.interleave(
-            {kind: (lambda d=d: self.timed_run(command, d)) for kind, d in dirs.items()}
-        )
-        diffs = [(a - s) / count * 1e6 for a, s in zip(*times.values(), strict=True)]
-        return row(name, count, times, (1, "s"), diffs, ("overhead/test µs", "8.1f"))
+        pythons = {"": self.args.python}
+        if self.args.vs is not None:
+            pythons["vs "] = self.args.vs
+        runs: dict[str, Callable[[], float]] = {}
+        for prefix, python in pythons.items():
+            command = self.pytest(python=python)
+            for kind, directory in dirs.items():
+                runs[prefix + kind] = lambda c=command, d=directory: self.timed_run(c, d)
+        times = self.interleave(runs)
+        lines, overheads = [], []
+        for prefix in pythons:
+            pair = {kind: times[prefix + kind] for kind in KINDS}
+            diffs = [(a - s) / count * 1e6 for a, s in zip(*pair.values(), strict=True)]
+            overheads.append(diffs)
+            label = name if not prefix else f"{name} vs"
+            lines.append(row(label, count, pair, (1, "s"), diffs, ("overhead/test µs", "8.1f")))
+        if len(overheads) == 2:
+            ratios = [ours / theirs for ours, theirs in zip(*overheads, strict=True) if theirs > 0]
+            if ratios:
+                low, mid, high = min(ratios), statistics.median(ratios), max(ratios)
+                lines.append(
+                    f"{name + ' ratio':<16}this plugin's overhead / --vs overhead"
+                    f"  min {low:.2f}  median {mid:.2f}  max {high:.2f}"
+                )
+        return "\n".join(lines)
 
     def awaits(self) -> str:
         """Workload d: the same awaits timed inside a pytest test and under ``asyncio.run``."""
@@ -277,6 +320,8 @@ def describe_machine(python: str, env: dict[str, str]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     print(describe_machine(args.python, clean_environment()))
+    if args.vs is not None:
+        print("--vs " + describe_machine(args.vs, clean_environment()).split("\n")[0])
     warm_up = "no warm-up" if args.no_warm_up else "after a warm-up run"
     print(f"clock: {args.clock}; repetitions: {args.repeat} (interleaved, {warm_up})")
     for name in args.workloads:

@@ -61,7 +61,21 @@ _TESTS = {
     ("b", "sync"): "def test_{i}(first, second, third):\n    assert first + second + third == 6\n",
     ("c", "async"): '@pytest.mark.asyncio(loop_scope="module")\nasync def test_{i}():\n    pass\n',
     ("c", "sync"): "def test_{i}():\n    pass\n",
+    ("c2", "async"): "@pytest.mark.asyncio\nasync def test_{i}():\n    pass\n",
+    ("c2", "sync"): "def test_{i}():\n    pass\n",
 }
+
+#: Workload c2: each module shares one loop through an ``event_loop`` override,
+#: the pytest-asyncio 0.21 way (1.x has no such fixture and ignores it).
+_MODULE_LOOP = """import asyncio
+
+
+@pytest.fixture(scope="module")
+def event_loop():
+    loop = asyncio.new_event_loop()
+    yield loop
+    loop.close()
+"""
 
 _AWAITS_HELPER = '''"""Workload d's body, timed from inside, run by pytest and by asyncio.run."""
 
@@ -108,6 +122,8 @@ def write_workload(root: Path, workload: str, flavour: str, count: int) -> Path:
     header = "import pytest\nimport pytest_asyncio\n"
     if workload == "b":
         header += _FIXTURES[flavour]
+    if workload == "c2" and flavour == "async":
+        header += _MODULE_LOOP
     template = _TESTS[(workload, flavour)]
     _write_modules(directory, count, header, lambda i: template.format(i=i))
     return directory

@@ -1,5 +1,9 @@
 """pytest-asyncio: test asyncio code with pytest."""
 
+from importlib import metadata as _metadata
+
+from pytest_asyncio.clock import ClockUnsupported, VirtualClock
+from pytest_asyncio.clock.switch import VirtualClockFixture
 from pytest_asyncio.fixtures.base import Fixture
 from pytest_asyncio.fixtures.declare import fixture
 from pytest_asyncio.fixtures.loop import LoopFixture
@@ -11,15 +15,28 @@ from pytest_asyncio.fixtures.ports import (
     UdpPortFixture,
 )
 from pytest_asyncio.fixtures.process_pool import ProcessPoolLoopFixture
+from pytest_asyncio.items import is_async_test
 from pytest_asyncio.markers.async_marker import AsyncMarker, ProcessPoolMarker
-from pytest_asyncio.plugin import is_async_test
-from pytest_asyncio.warnings import LeakedTaskWarning, LoopExceptionWarning
+from pytest_asyncio.warnings import (
+    DiagnosticWarning,
+    LeakedLoopWarning,
+    LeakedProcessWarning,
+    LeakedTaskWarning,
+    LoopExceptionWarning,
+)
 
-__version__ = "0.1.0"
+try:
+    __version__: str = _metadata.version("pytest-asyncio")
+except _metadata.PackageNotFoundError:  # imported from a checkout that was never installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "AsyncMarker",
+    "ClockUnsupported",
+    "DiagnosticWarning",
     "Fixture",
+    "LeakedLoopWarning",
+    "LeakedProcessWarning",
     "LeakedTaskWarning",
     "LoopExceptionWarning",
     "LoopFixture",
@@ -30,6 +47,8 @@ __all__ = [
     "ProcessPoolMarker",
     "UdpPortFactoryFixture",
     "UdpPortFixture",
+    "VirtualClock",
+    "VirtualClockFixture",
     "__version__",
     "fixture",
     "is_async_test",

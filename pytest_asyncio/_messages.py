@@ -10,44 +10,69 @@ VALID_MODES = ("auto", "strict")
 VALID_SCOPES = ("function", "class", "module", "package", "session")
 
 
-def invalid_mode(value: str) -> str:
-    return (
-        f"asyncio_mode: {value!r} is not a valid mode. "
-        f"Use one of: {', '.join(VALID_MODES)} (or leave it unset)."
-    )
+def invalid_mode(value: str, option: str = "asyncio_mode") -> str:
+    # pytest-asyncio 1.x's wording, which users search for, naming the option as written
+    return f"{value!r} is not a valid {option}. Valid modes: {', '.join(VALID_MODES)}."
 
 
 def invalid_scope(option: str, value: str) -> str:
-    return f"{option}: {value!r} is not a valid loop scope. Use one of: {', '.join(VALID_SCOPES)}."
+    # pytest-asyncio 1.x's wording, which users search for
+    return f"{value!r} is not a valid {option}. Valid scopes are: {', '.join(VALID_SCOPES)}."
+
+
+def invalid_marker_scope(test: str, marker: str, value: object) -> str:
+    return (
+        f"{test}: mark.{marker} got an unexpected loop scope value {value!r}. "
+        f"Valid scopes are: {', '.join(VALID_SCOPES)}."
+    )
 
 
 def invalid_timeout(option: str, value: object) -> str:
     return (
-        f"{option}: {value!r} is not a valid timeout. "
-        "Give a number of seconds (0 means no timeout)."
+        f"{option}: {value!r} is not a valid timeout. Give a finite number of "
+        f"seconds, at least {MIN_TIMEOUT:g} (0 means no timeout)."
     )
 
 
+_MARKER_KEYWORDS = "'loop_scope', 'loop_factories', 'timeout', 'clock' and 'diagnostics'"
+
+
 def unknown_marker_argument(test: str, marker: str, names: list[str]) -> str:
-    known = "loop_factories, loop_scope, timeout"
+    # starts with pytest-asyncio 1.x's wording, then says which ones were wrong
     return (
-        f"{test}: @pytest.mark.{marker} got unknown keyword argument(s) "
-        f"{', '.join(repr(n) for n in names)}. It accepts: {known}."
+        f"{test}: mark.{marker} accepts only keyword arguments {_MARKER_KEYWORDS}; "
+        f"unknown: {', '.join(repr(n) for n in names)}."
     )
 
 
 def positional_marker_argument(test: str, marker: str, args: tuple[object, ...]) -> str:
     return (
-        f"{test}: @pytest.mark.{marker} takes keyword arguments only, "
+        f"{test}: mark.{marker} accepts only keyword arguments {_MARKER_KEYWORDS}; "
         f"got positional {args!r}. Write e.g. @pytest.mark.{marker}(loop_scope='module')."
     )
 
 
-def marker_on_sync_test(test: str, marker: str) -> str:
+def scope_and_loop_scope(test: str) -> str:
+    # pytest-asyncio 1.x's wording, which users search for
     return (
-        f"{test} is marked with @pytest.mark.{marker} but is not an 'async def' "
-        "function; the marker has no effect on it. Remove the marker or make "
-        "the test a coroutine."
+        f'{test}: An asyncio pytest marker defines both "scope" and "loop_scope", '
+        'but it should only use "loop_scope".'
+    )
+
+
+def marker_on_sync_test(test: str, marker: str) -> str:
+    # pytest-asyncio 1.x's wording, which users search for
+    return (
+        f"The test {test} is marked with '@pytest.mark.{marker}' but it is not an "
+        f"async function. Please remove the {marker} mark; it has no effect on it."
+    )
+
+
+def async_generator_test(test: str) -> str:
+    # pytest-asyncio 1.x's wording, which users search for
+    return (
+        f"Tests based on asynchronous generators are not supported. {test} will be "
+        "ignored. Write it as an 'async def' function without 'yield'."
     )
 
 
@@ -223,16 +248,29 @@ def mixed_loops_title() -> str:
     return "asyncio: fixtures bound to another event loop"
 
 
-def fixture_on_other_loop(fixture: str, kind: str, its_loop: str, test_loop: str) -> str:
-    return f"fixture {fixture!r} ({kind}) is bound to {its_loop}, but the test runs on {test_loop}"
+def _fixture_part(fixture: str, path: str) -> str:
+    """``fixture 'conn'``, or ``fixture 'conn', at [0]`` for a part of its value."""
+    return f"fixture {fixture!r}, at {path}" if path else f"fixture {fixture!r}"
 
 
-def fixture_loop(fixture: str, kind: str, its_loop: str) -> str:
-    return f"fixture {fixture!r} ({kind}) is bound to {its_loop}"
+def fixture_on_other_loop(
+    fixture: str, kind: str, its_loop: str, test_loop: str, path: str = ""
+) -> str:
+    return (
+        f"{_fixture_part(fixture, path)} ({kind}) is bound to {its_loop}, "
+        f"but the test runs on {test_loop}"
+    )
 
 
-def fixture_is_other_loop(fixture: str, its_loop: str, test_loop: str) -> str:
-    return f"fixture {fixture!r} is another event loop, {its_loop}, than the test's, {test_loop}"
+def fixture_loop(fixture: str, kind: str, its_loop: str, path: str = "") -> str:
+    return f"{_fixture_part(fixture, path)} ({kind}) is bound to {its_loop}"
+
+
+def fixture_is_other_loop(fixture: str, its_loop: str, test_loop: str, path: str = "") -> str:
+    return (
+        f"{_fixture_part(fixture, path)} is another event loop, {its_loop}, "
+        f"than the test's, {test_loop}"
+    )
 
 
 def mixed_loops_hint() -> str:
@@ -264,26 +302,33 @@ _FACTORIES_HOOK = "pytest_asyncio_loop_factories"
 
 
 def bad_loop_factories(problem: str, value: object) -> str:
+    # starts with pytest-asyncio 1.x's wording, which users search for
     return (
-        f"The {_FACTORIES_HOOK} hook must return None or a non-empty mapping of "
-        f"names (non-empty strings) to callables that make an event loop; {problem}: "
+        f"{_FACTORIES_HOOK} must return a non-empty mapping of factory names "
+        f"(non-empty strings) to callables that make an event loop, or None; {problem}: "
         f"{value!r} (of type {type(value).__name__}). Return e.g. "
         "{'default': asyncio.new_event_loop}."
     )
 
 
-def unknown_loop_factories(test: str, unknown: list[str], configured: list[str]) -> str:
+def unavailable_loop_factory(name: str, configured: list[str]) -> str:
+    # pytest-asyncio 1.x's wording: a skip reason users search for
+    return f"Loop factory {name!r} is not available. Available factories: {', '.join(configured)}."
+
+
+def bad_loop_factories_argument(test: str, marker: str, value: object) -> str:
+    # starts with pytest-asyncio 1.x's wording, which users search for
     return (
-        f"{test}: @pytest.mark.asyncio(loop_factories=...) names "
-        f"{', '.join(repr(n) for n in unknown)}, which the {_FACTORIES_HOOK} hook "
-        f"did not return. Configured: {', '.join(repr(n) for n in configured)}."
+        f"{test}: mark.{marker} 'loop_factories' must be a non-empty sequence of "
+        f"strings (factory names), got {value!r}. Write e.g. loop_factories=['uvloop']."
     )
 
 
-def bad_loop_factories_argument(test: str, value: object) -> str:
+def loop_factories_without_hook(test: str, marker: str) -> str:
+    # pytest-asyncio 1.x's wording, which users search for
     return (
-        f"{test}: @pytest.mark.asyncio(loop_factories=...) takes a non-empty list "
-        f"of factory names, got {value!r}. Write e.g. loop_factories=['uvloop']."
+        f"{test}: mark.{marker} 'loop_factories' requires at least one "
+        f"{_FACTORIES_HOOK} hook implementation."
     )
 
 
@@ -331,3 +376,204 @@ def tasks_refused_to_stop(owner: str, grace: float, tasks: list[str]) -> str:
         "await the tasks a test starts before it ends.",
     ]
     return "\n".join(lines)
+
+
+# -- values a user can get wrong: timeouts, modes, debug ------------------------
+
+#: The shortest timeout accepted: below a millisecond a test is cancelled
+#: before the loop has run one round, which is a typo, never a limit.
+MIN_TIMEOUT = 0.001
+
+
+def invalid_debug(problem: str) -> str:
+    """:param problem: pytest's own words, e.g. "invalid truth value 'maybe'"."""
+    return (
+        f"asyncio_debug: {problem}. Use true or false (also yes/no, on/off, 1/0), "
+        "or leave it unset."
+    )
+
+
+def header_timeout(seconds: float) -> str:
+    return f"timeout={seconds:g} s"
+
+
+# -- mixed loops: what to do ----------------------------------------------------
+
+
+def mixed_loops_advice(
+    fixture: str, fixture_scope: str, its_loop_scope: str, test_loop_scope: str, movable: bool
+) -> str:
+    """How to put fixture ``fixture`` and the test on one loop.
+
+    :param movable: whether the fixture's scope fits the test's loop scope.
+    """
+    test_side = (
+        f"To share one loop, run the test on the {its_loop_scope}-scoped loop: "
+        f"@pytest.mark.asyncio(loop_scope={its_loop_scope!r})"
+    )
+    if movable:
+        return (
+            f"{test_side}; or run {fixture!r} on the test's loop: "
+            f"@pytest_asyncio.fixture(loop_scope={test_loop_scope!r})."
+        )
+    return (
+        f"{test_side}. ({fixture!r} has scope {fixture_scope!r}, wider than the "
+        f"test's {test_loop_scope}-scoped loop, so it cannot run on that loop.)"
+    )
+
+
+# -- virtual clock --------------------------------------------------------
+
+VALID_CLOCKS = ("real", "virtual")
+
+
+def invalid_clock(option: str, value: object) -> str:
+    return f"{option}: {value!r} is not a valid clock. Use one of: {', '.join(VALID_CLOCKS)}."
+
+
+def invalid_clock_threshold(value: object) -> str:
+    return (
+        f"asyncio_clock_threshold: {value!r} is not a valid threshold. Give the real "
+        "seconds a virtual-clock loop looks for I/O before jumping, 0 or more (e.g. 0.01)."
+    )
+
+
+def clock_unsupported(loop_class: type) -> str:
+    name = f"{loop_class.__module__}.{loop_class.__qualname__}"
+    return (
+        f"The virtual clock cannot run on a loop of class {name}: it needs one of "
+        "asyncio's own selector event loops (asyncio.SelectorEventLoop, what "
+        "asyncio.new_event_loop() makes on Linux and macOS). Run this test on such "
+        "a loop, or leave the clock real for it (@pytest.mark.asyncio(clock='real'))."
+    )
+
+
+def clock_installed_twice(loop_class: type) -> str:
+    return f"This {loop_class.__qualname__} already has a virtual clock; use VirtualClock.of(loop)."
+
+
+def clock_negative_advance(seconds: float) -> str:
+    return f"VirtualClock.advance() moves time forward only; got {seconds!r} seconds."
+
+
+def clock_not_driving() -> str:
+    return (
+        "VirtualClock.advance() must be awaited on the clock's own loop while its "
+        "time is virtual (in the test that asked for the virtual clock)."
+    )
+
+
+def clock_fixture_needs_async_test(test: str) -> str:
+    return (
+        f"{test} requests the 'virtual_clock' fixture, which is the clock of an "
+        "async test's loop, but the plugin does not run this test on a loop. Make "
+        "it an 'async def' test marked with @pytest.mark.asyncio."
+    )
+
+
+def clock_fixture_with_real_clock(test: str) -> str:
+    return (
+        f"{test} requests the 'virtual_clock' fixture but its marker says "
+        "clock='real'. Drop clock='real' (the fixture turns the virtual clock on), "
+        "or do not request the fixture."
+    )
+
+
+# -- diagnostics severity, report, unclosed loops and child processes --------
+
+SEVERITIES = ("report", "warn", "error", "off")
+DIAGNOSTICS_TITLE = "asyncio diagnostics"
+
+
+def invalid_severity(option: str, value: object) -> str:
+    return (
+        f"{option}: {value!r} is not a valid diagnostics severity. "
+        f"Use one of: {', '.join(SEVERITIES)}."
+    )
+
+
+def loop_left_current(test: str) -> str:
+    return (
+        f"{test} made an event loop the current loop (asyncio.set_event_loop) and "
+        "left it open; pytest-asyncio closed it. Close every loop a test makes "
+        "(loop.close(), or asyncio.run() / asyncio.Runner, which close theirs), or "
+        "use the loop the plugin gives the test."
+    )
+
+
+def loop_left_open(fixture: str, scope: str, node: str) -> str:
+    whose = (
+        f"of test {node}" if scope == "function" else f"({scope} scope) of {node or 'the session'}"
+    )
+    return (
+        f"The fixture {fixture!r} {whose} provided an event loop and did not close "
+        "it; pytest-asyncio closed it after the fixture's teardown. Call loop.close() "
+        "after the fixture's yield, or make the fixture a LoopFixture subclass, "
+        "which closes its loops."
+    )
+
+
+def leaked_processes(owner: str, processes: list[str]) -> str:
+    count = f"{len(processes)} child process{'es' if len(processes) != 1 else ''}"
+    lines = [
+        f"{count} still running when {owner} was closed; pytest-asyncio "
+        f"terminated {'them' if len(processes) != 1 else 'it'}:"
+    ]
+    lines.extend(f"  {process}" for process in processes)
+    lines.append(
+        "Wait for every process a test starts (await process.wait() or "
+        "process.communicate()), or end it in the teardown of the fixture that starts it."
+    )
+    return "\n".join(lines)
+
+
+def diagnostics_owner(fixture: str, scope: str, node: str) -> str:
+    """Whom the summary charges a finding to: the test, or a wider loop's fixture."""
+    if scope == "function":
+        return node
+    return f"{node or 'the session'} ({scope}-scoped loop fixture {fixture!r})"
+
+
+FINDING_KINDS = {
+    "task": ("leaked task", "leaked tasks"),
+    "exception": ("loop exception", "loop exceptions"),
+    "loop": ("event loop left open", "event loops left open"),
+    "process": ("child process left running", "child processes left running"),
+}
+
+
+def finding_count(kind: str, count: int) -> str:
+    """``1 leaked task``, ``2 loop exceptions``..."""
+    singular, plural = FINDING_KINDS.get(kind, (kind, kind))
+    return f"{count} {singular if count == 1 else plural}"
+
+
+def diagnostics_totals(totals: list[tuple[str, int, int, int]]) -> str:
+    """One line: per kind, how many, in how many tests and loop fixtures."""
+    parts = []
+    for kind, count, tests, fixtures in totals:
+        where = []
+        if tests:
+            where.append(f"{tests} test{'s' if tests != 1 else ''}")
+        if fixtures:
+            where.append(f"{fixtures} loop fixture{'s' if fixtures != 1 else ''}")
+        parts.append(f"{finding_count(kind, count)} ({', '.join(where)})")
+    return f"Total: {'; '.join(parts)}."
+
+
+def diagnostics_summary(severity: str) -> str:
+    return (
+        f"Reported only: no outcome changed (asyncio_diagnostics = {severity}). Details: -v,\n"
+        f"or each test's '{DIAGNOSTICS_TITLE}' report section (-rA, --junitxml)."
+    )
+
+
+# -- telling this implementation from pytest-asyncio 0.x/1.x; upstream wording -------
+
+
+def report_header(version: str, mode: str, fixture_loop_scope: str) -> str:
+    """The line pytest prints under its own header: which plugin, which settings."""
+    return (
+        f"asyncio: pytest-asyncio {version} (class-based implementation), "
+        f"mode={mode}, default fixture loop scope={fixture_loop_scope}"
+    )

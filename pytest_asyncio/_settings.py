@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal, cast
 
@@ -11,6 +12,8 @@ from pytest_asyncio import _messages
 from pytest_asyncio.fixtures.base import ScopeName
 
 Mode = Literal["auto", "strict", "unset"]
+Clock = Literal["real", "virtual"]
+Severity = Literal["report", "warn", "error", "off"]
 
 SCOPE_ORDER: dict[str, int] = {scope: rank for rank, scope in enumerate(_messages.VALID_SCOPES)}
 
@@ -40,6 +43,27 @@ def add_options(parser: pytest.Parser) -> None:
         metavar="SECONDS",
         help="Fail any async test (and its async fixtures) running longer than this.",
     )
+    group.addoption(
+        "--asyncio-clock",
+        dest="asyncio_clock",
+        default=None,
+        metavar="CLOCK",
+        help="'virtual': async tests wait for timers in no time; 'real' (default).",
+    )
+    parser.addini("asyncio_clock", "Clock of async tests: real (default) or virtual.")
+    parser.addini(
+        "asyncio_clock_threshold",
+        "Real seconds a virtual-clock loop looks for I/O before jumping (default 0.01).",
+    )
+    group.addoption(
+        "--asyncio-diagnostics",
+        dest="asyncio_diagnostics",
+        default=None,
+        metavar="SEVERITY",
+        help="What leaked tasks, loops and child processes and exceptions the loop "
+        "swallowed do: 'report' (default: listed in the summary), 'warn', 'error' "
+        "(the test fails) or 'off' (not checked). Overrides the ini value.",
+    )
     parser.addini("asyncio_mode", "Default mode: auto or strict (unset: marker needed).")
     parser.addini("asyncio_debug", "Run event loops in debug mode.", type="bool", default=False)
     parser.addini("asyncio_timeout", "Default timeout for async tests, in seconds.")
@@ -50,6 +74,10 @@ def add_options(parser: pytest.Parser) -> None:
     parser.addini(
         "asyncio_default_test_loop_scope",
         "Default loop scope of async tests (default: the event_loop fixture).",
+    )
+    parser.addini(
+        "asyncio_diagnostics",
+        "Severity of the plugin's diagnostics: report (default), warn, error or off.",
     )
 
 
@@ -62,25 +90,44 @@ class Settings:
     timeout: float | None = None
     default_fixture_loop_scope: ScopeName | None = None
     default_test_loop_scope: ScopeName | None = None
+    clock: Clock = "real"
+    clock_threshold: float | None = None
+    diagnostics: Severity = "report"
 
     @classmethod
     def from_config(cls, config: pytest.Config) -> Settings:
         """Read and validate every option; raise ``pytest.UsageError`` on a bad one."""
         option = config.option
-        cli_debug = getattr(option, "asyncio_debug", None)
+        cli_mode = getattr(option, "asyncio_mode", None)
         return cls(
-            mode=parse_mode(getattr(option, "asyncio_mode", None) or config.getini("asyncio_mode")),
-            debug=bool(cli_debug) or bool(config.getini("asyncio_debug")),
+            mode=parse_mode(cli_mode, "--asyncio-mode")
+            if cli_mode
+            else parse_mode(config.getini("asyncio_mode")),
+            debug=bool(getattr(option, "asyncio_debug", None)) or _ini_debug(config),
             timeout=_timeout(config),
-            default_fixture_loop_scope=parse_scope(
-                "asyncio_default_fixture_loop_scope",
-                config.getini("asyncio_default_fixture_loop_scope"),
-            ),
+            default_fixture_loop_scope=_default_fixture_loop_scope(config),
             default_test_loop_scope=parse_scope(
                 "asyncio_default_test_loop_scope",
                 config.getini("asyncio_default_test_loop_scope"),
             ),
+            clock=parse_clock(
+                "asyncio_clock",
+                getattr(option, "asyncio_clock", None) or config.getini("asyncio_clock"),
+            ),
+            clock_threshold=parse_threshold(config.getini("asyncio_clock_threshold")),
+            diagnostics=_diagnostics(config),
         )
+
+
+#: pytest-asyncio 1.x's spelling of "each fixture's own scope" (the default here).
+FIXTURE_SCOPE = "fixture-scope"
+
+
+def _default_fixture_loop_scope(config: pytest.Config) -> ScopeName | None:
+    value = config.getini("asyncio_default_fixture_loop_scope")
+    if isinstance(value, str) and value.strip() == FIXTURE_SCOPE:
+        return None
+    return parse_scope("asyncio_default_fixture_loop_scope", value)
 
 
 def _timeout(config: pytest.Config) -> float | None:
@@ -91,13 +138,45 @@ def _timeout(config: pytest.Config) -> float | None:
     return parse_timeout("asyncio_timeout", config.getini("asyncio_timeout"))
 
 
-def parse_mode(value: object) -> Mode:
-    """Turn the configured mode into ``auto``, ``strict`` or ``unset``."""
+def _diagnostics(config: pytest.Config) -> Severity:
+    given = getattr(config.option, "asyncio_diagnostics", None)
+    if given is not None:
+        return parse_severity("--asyncio-diagnostics", given) or "report"
+    return parse_severity("asyncio_diagnostics", config.getini("asyncio_diagnostics")) or "report"
+
+
+def parse_severity(option: str, value: object) -> Severity | None:
+    """Check a diagnostics severity; empty means "not given"."""
+    text = str(value or "").strip()
+    if not text:
+        return None
+    if text not in _messages.SEVERITIES:
+        raise pytest.UsageError(_messages.invalid_severity(option, value))
+    return cast(Severity, text)
+
+
+def _ini_debug(config: pytest.Config) -> bool:
+    """pytest parses the bool; its error would not name the option.
+
+    pytest 8 raises ValueError (TypeError for a non-bool in native TOML),
+    pytest 9.1+ a UsageError with the same words.
+    """
+    try:
+        return bool(config.getini("asyncio_debug"))
+    except (TypeError, ValueError, pytest.UsageError) as exc:
+        raise pytest.UsageError(_messages.invalid_debug(str(exc))) from None
+
+
+def parse_mode(value: object, option: str = "asyncio_mode") -> Mode:
+    """Turn the configured mode into ``auto``, ``strict`` or ``unset``.
+
+    :param option: the option as the user wrote it, for the error message.
+    """
     text = str(value or "").strip()
     if not text:
         return "unset"
     if text not in _messages.VALID_MODES:
-        raise pytest.UsageError(_messages.invalid_mode(text))
+        raise pytest.UsageError(_messages.invalid_mode(text, option))
     return cast(Mode, text)
 
 
@@ -114,16 +193,45 @@ def parse_scope(option: str, value: object) -> ScopeName | None:
 
 
 def parse_timeout(option: str, value: object) -> float | None:
-    """Seconds as a positive float; ``None`` for unset or 0."""
+    """Seconds as a finite float of at least ``MIN_TIMEOUT``; ``None`` for unset or 0.
+
+    ``nan``, ``inf``, negative and sub-millisecond values are refused: each
+    is a typo (``inf`` spells "no timeout" as 0 does, and says so less clearly).
+    """
     if value is None or value == "":
+        return None
+    try:
+        if isinstance(value, bool):  # timeout=True is no number of seconds
+            raise TypeError
+        seconds = float(cast(str, value))
+    except (TypeError, ValueError):
+        raise pytest.UsageError(_messages.invalid_timeout(option, value)) from None
+    if seconds == 0:
+        return None
+    if not math.isfinite(seconds) or seconds < _messages.MIN_TIMEOUT:
+        raise pytest.UsageError(_messages.invalid_timeout(option, value))
+    return seconds
+
+
+def parse_clock(option: str, value: object) -> Clock:
+    """``real`` or ``virtual``; empty means ``real``."""
+    text = str(value or "").strip() or "real"
+    if text not in _messages.VALID_CLOCKS:
+        raise pytest.UsageError(_messages.invalid_clock(option, value))
+    return cast(Clock, text)
+
+
+def parse_threshold(value: object) -> float | None:
+    """Real seconds, 0 or more; ``None`` for unset (the clock class's default)."""
+    if value is None or str(value).strip() == "":
         return None
     try:
         seconds = float(cast(str, value))
     except (TypeError, ValueError):
-        raise pytest.UsageError(_messages.invalid_timeout(option, value)) from None
-    if seconds < 0:
-        raise pytest.UsageError(_messages.invalid_timeout(option, value))
-    return seconds or None
+        seconds = -1.0
+    if not seconds >= 0:  # also refuses nan
+        raise pytest.UsageError(_messages.invalid_clock_threshold(value))
+    return seconds
 
 
 def is_narrower(scope: str, than: str) -> bool:

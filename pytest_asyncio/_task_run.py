@@ -39,19 +39,24 @@ def finish_cancelled(loop: asyncio.AbstractEventLoop, cancelled: list[asyncio.Ta
     """
     waiting = [task for task in cancelled if _ABANDONED.get(task, _AGAIN) == _AGAIN]
     if waiting:
-        finish(loop, asyncio.wait(waiting, timeout=CANCEL_GRACE))
+        # The plugin's own timer, not asyncio.wait's: it stays real under a virtual clock.
+        finish(loop, asyncio.wait(waiting), limit=CANCEL_GRACE)
     for task in cancelled:
         if not task.done() and _ABANDONED.get(task) != _REPORTED:
             _abandon(task, _REFUSED)
 
 
-def finish(loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, Any]) -> None:
+def finish(
+    loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, Any], limit: float | None = None
+) -> None:
     """Run a cleanup coroutine of the plugin's (closing a loop) to its end.
+
+    :param limit: seconds after which it is cancelled, if it has not ended.
 
     Ctrl-C stops the wait at once; it is raised after the test's teardown
     (see ``_interrupts``), so the loop still gets closed.
     """
-    run = TaskRun(loop.create_task(coro))
+    run = TaskRun(loop.create_task(coro), limit)
     run.wait()
     retrieve(run.task)
     if run.presses or isinstance(run.escaped, KeyboardInterrupt):

@@ -56,8 +56,11 @@ class FixtureSetup:
         adapter: AsyncFixtureAdapter,
         diagnostics: DiagnosticsPlugin,
         loop_names: set[str],
+        plan_only: bool = False,
     ) -> None:
         self.mode = mode
+        #: ``--setup-plan``: pytest caches ``None`` for every fixture and runs nothing.
+        self.plan_only = plan_only
         self.debug = debug
         self.timeout = timeout
         self.adapter = adapter
@@ -89,6 +92,8 @@ class FixtureSetup:
         self, fixturedef: Any, request: pytest.FixtureRequest
     ) -> Generator[None, object, object]:
         """The body of the ``pytest_fixture_setup`` wrapper."""
+        if self.plan_only:  # no fixture function runs: nothing to adapt or check
+            return (yield)
         function = fixturedef.func
         if fixturedef.argname == self.direct_name:  # asked for by name at run time
             fixturedef.func = functools.partial(_identity, self.direct_loop)
@@ -161,11 +166,13 @@ class FixtureSetup:
             _asyncio_compat.set_current_loop(value)
         return value
 
-    def post_finalizer(self, fixturedef: Any) -> None:
-        """Close a loop the user's fixture left open, so nothing leaks."""
+    def post_finalizer(self, fixturedef: Any, request: pytest.FixtureRequest) -> None:
+        """Close a loop the user's fixture left open, so nothing leaks, and report it."""
+        __tracebackhide__ = True
         loop = self._made_loops.pop(fixturedef, None)
-        if loop is not None:
+        if loop is not None and not loop.is_closed():
             close_loop(loop)
+            self.diagnostics.loop_left_open(loop, fixturedef, request)
 
 
 def belongs_to_other_plugin(item: pytest.Item) -> bool:

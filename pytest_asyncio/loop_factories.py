@@ -17,7 +17,7 @@ per factory rather than once per test.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,9 +25,10 @@ import pytest
 
 from pytest_asyncio import _compat, _messages
 from pytest_asyncio._settings import SCOPE_ORDER, Settings, is_narrower, parse_scope
-from pytest_asyncio.fixtures.async_fixtures import Kind, chosen_loop_scope, kind_of
+from pytest_asyncio.fixtures.async_fixtures import Kind, kind_of
 from pytest_asyncio.fixtures.base import ScopeName
 from pytest_asyncio.fixtures.declare import declared
+from pytest_asyncio.fixtures.fixture_loops import chosen_loop_scope
 from pytest_asyncio.fixtures.loop import FACTORY_FIXTURE, LoopFixture
 from pytest_asyncio.hooks import LoopFactory
 
@@ -79,21 +80,35 @@ def configured_factories(config: pytest.Config, item: pytest.Item) -> dict[str, 
     return dict(result)
 
 
+def is_valid_subset(value: object) -> bool:
+    """Whether a marker's ``loop_factories=`` value is a non-empty sequence of names."""
+    return (
+        isinstance(value, Sequence)
+        and not isinstance(value, str)
+        and bool(value)
+        and all(isinstance(name, str) and name for name in value)
+    )
+
+
 def selected_factories(
-    factories: dict[str, LoopFactory], mark: pytest.Mark | None, test: str
-) -> dict[str, LoopFactory]:
-    """The factories the test's ``loop_factories=[...]`` picks, in its order; all by default."""
-    if mark is None or SUBSET_KEYWORD not in mark.kwargs:
-        return factories
+    factories: dict[str, LoopFactory], mark: pytest.Mark | None
+) -> dict[str, LoopFactory | None] | None:
+    """The factories the test's ``loop_factories=[...]`` picks, in its order; all by default.
+
+    :returns: ``None`` for a malformed selection (the marker fails the test
+        at setup); ``None`` as the factory of a name the hook did not return
+        (that variant is skipped, so a factory can be left out on a platform).
+    """
+    if mark is None or mark.kwargs.get(SUBSET_KEYWORD) is None:
+        return dict(factories)
     wanted = mark.kwargs[SUBSET_KEYWORD]
-    if isinstance(wanted, str) or not isinstance(wanted, (list, tuple)) or not wanted:
-        raise pytest.UsageError(_messages.bad_loop_factories_argument(test, wanted))
-    unknown = [name for name in wanted if name not in factories]
-    if unknown:
-        raise pytest.UsageError(
-            _messages.unknown_loop_factories(test, [str(n) for n in unknown], list(factories))
-        )
-    return {name: factories[name] for name in wanted}
+    if not is_valid_subset(wanted):
+        return None
+    return {name: factories.get(name) for name in wanted}
+
+
+def _unavailable() -> asyncio.AbstractEventLoop:  # the value of a skipped variant
+    raise AssertionError("a skipped loop factory variant was set up")
 
 
 class LoopFactories:
@@ -129,22 +144,31 @@ class LoopFactories:
         definition = metafunc.definition
         try:
             configured = configured_factories(metafunc.config, definition)
-            if configured is None:
-                return
-            factories = selected_factories(configured, mark, definition.nodeid)
         except pytest.UsageError as error:
             self.errors[str(error)] = None
             return
+        if configured is None:
+            return
+        factories = selected_factories(configured, mark)
+        if factories is None:
+            return
         # Names stay as they were with one factory configured (not merely selected).
         hidden = getattr(pytest, "HIDDEN_PARAM", None)  # pytest 8.4+
-        ids: list[Any] = [hidden] if len(configured) == 1 and hidden is not None else []
+        one = len(configured) == 1 and len(factories) == 1  # not with a skipped unknown name
+        ids: list[Any] = [hidden] if one and hidden is not None else []
         _compat.add_to_closure(metafunc, FACTORY_FIXTURE)
         metafunc.parametrize(
             FACTORY_FIXTURE,
-            [self._value(name, factory) for name, factory in factories.items()],
+            [self._param(name, factory, configured) for name, factory in factories.items()],
             ids=ids or list(factories),
             scope=scope,
         )
+
+    def _param(self, name: str, factory: LoopFactory | None, configured: dict[str, Any]) -> Any:
+        if factory is not None:
+            return self._value(name, factory)
+        reason = _messages.unavailable_loop_factory(name, list(configured))
+        return pytest.param(self._value(name, _unavailable), marks=pytest.mark.skip(reason=reason))
 
     def _value(self, name: str, factory: LoopFactory) -> NamedFactory:
         value = self._values.get((name, id(factory)))

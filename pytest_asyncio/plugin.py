@@ -9,36 +9,46 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import socket
 import types
 from collections.abc import Callable, Generator
 from typing import Any
 
 import pytest
 
+import pytest_asyncio
 from pytest_asyncio import _asyncio_compat, _messages, hooks
 from pytest_asyncio._interrupts import INTERRUPTS
-from pytest_asyncio._settings import Settings, add_options
+from pytest_asyncio._settings import Settings, Severity, add_options
+from pytest_asyncio._warn_at_test import warn_at_test
+from pytest_asyncio.clock import ClockUnsupported
+from pytest_asyncio.clock.switch import SWITCH, ClockSwitch, VirtualClockFixture
 from pytest_asyncio.diagnostics.hooks import DiagnosticsPlugin
 from pytest_asyncio.fixture_setup import FixtureSetup, belongs_to_other_plugin
 from pytest_asyncio.fixtures.async_fixtures import AsyncFixtureAdapter
 from pytest_asyncio.fixtures.loop import LoopFixture, no_loop_factory
 from pytest_asyncio.fixtures.policy import event_loop_policy
 from pytest_asyncio.fixtures.ports import (
+    HOST,
     PortFactoryFixture,
     PortFixture,
     UdpPortFactoryFixture,
     UdpPortFixture,
+    bind_free_port,
 )
 from pytest_asyncio.fixtures.process_pool import ProcessPoolLoopFixture
 from pytest_asyncio.fixtures.scoped_loops import define_package_loops, scoped_loop_fixtures
+from pytest_asyncio.items import ASYNC_TEST, PLUGIN_NAME, is_async_test
+from pytest_asyncio.loop_dependencies import LoopDependencies
 from pytest_asyncio.loop_factories import LoopFactories, is_implemented
-from pytest_asyncio.markers.async_marker import AsyncMarker, AsyncTest, ProcessPoolMarker
+from pytest_asyncio.markers.async_marker import AsyncMarker, ProcessPoolMarker
 from pytest_asyncio.markers.direct_loop import DirectLoop
 
 __all__ = [
     "event_loop",
     "event_loop_policy",
     "event_loop_process_pool",
+    "is_async_test",
     "no_loop_factory",
     "pytest_addhooks",
     "pytest_addoption",
@@ -47,6 +57,7 @@ __all__ = [
     "unused_tcp_port_factory",
     "unused_udp_port",
     "unused_udp_port_factory",
+    "virtual_clock",
 ]
 
 event_loop = LoopFixture.fixture()
@@ -55,8 +66,8 @@ unused_tcp_port = PortFixture.fixture()
 unused_tcp_port_factory = PortFactoryFixture.fixture()
 unused_udp_port = UdpPortFixture.fixture()
 unused_udp_port_factory = UdpPortFactoryFixture.fixture()
+virtual_clock = VirtualClockFixture.fixture()
 
-ASYNC_TEST = pytest.StashKey[AsyncTest]()
 _SYNC_BUT_MARKED = pytest.StashKey[str]()
 _DIRECT = pytest.StashKey[DirectLoop]()
 
@@ -85,43 +96,37 @@ def _scoped_loops_holder() -> types.ModuleType:
     return holder
 
 
-def is_async_test(item: pytest.Item) -> bool:
-    """Whether the plugin runs ``item`` as an async test (for use in hooks).
-
-    Works in a user's own ``pytest_collection_modifyitems`` too, before the
-    plugin has prepared the items; markers added there are honoured.
-
-    :returns: ``True`` for items the plugin will run on a loop.
-    """
-    if ASYNC_TEST in item.stash:
-        return True
-    plugin = item.config.pluginmanager.get_plugin(AsyncioPlugin.plugin_name)
-    return isinstance(plugin, AsyncioPlugin) and plugin.would_run(item)
-
-
 class AsyncioPlugin:
     """Per-session state and the hooks that need it."""
 
-    plugin_name = "asyncio-plugin"
+    plugin_name = PLUGIN_NAME
     marker_classes: tuple[type[AsyncMarker], ...] = (AsyncMarker, ProcessPoolMarker)
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
-        self.diagnostics = DiagnosticsPlugin(self.loop_of_test)
+        self.diagnostics = DiagnosticsPlugin(
+            self.loop_of_test, self.diagnostics_severity, self._default_severity
+        )
         self._settings: Settings | None = None
         self._loop_names = {LoopFixture.name, ProcessPoolLoopFixture.name}
         self._loop_names.update(scoped_loop_fixtures())
         #: The running async test's current-loop snapshot and direct loop closer.
         self._saved_loop: _asyncio_compat.CurrentLoop | None = None
         self._close_direct: Callable[[], None] | None = None
+        #: Puts the virtual clock on the loops of tests that ask for it.
+        self.clock = config.stash[SWITCH] = ClockSwitch()
 
     @property
     def settings(self) -> Settings:
         """Read lazily: other plugins rewrite ``asyncio_mode`` in their own configure."""
         if self._settings is None:
             settings = self._settings = Settings.from_config(self.config)
+            self.clock.threshold = settings.clock_threshold
             self._markers = {cls.name: cls(settings) for cls in self.marker_classes}
             self._loop_factories = LoopFactories(settings, self._loop_names)
+            self._loop_dependencies = LoopDependencies(
+                settings.mode, settings.default_fixture_loop_scope, self._loop_names
+            )
             self._fixture_setup = FixtureSetup(
                 mode=settings.mode,
                 debug=settings.debug,
@@ -129,6 +134,7 @@ class AsyncioPlugin:
                 adapter=AsyncFixtureAdapter(settings),
                 diagnostics=self.diagnostics,
                 loop_names=self._loop_names,
+                plan_only=bool(getattr(self.config.option, "setupplan", False)),
             )
         return self._settings
 
@@ -146,7 +152,10 @@ class AsyncioPlugin:
     def pytest_report_header(self) -> str:
         settings = self.settings
         scope = settings.default_fixture_loop_scope or "(fixture's scope)"
-        return f"asyncio: mode={settings.mode}, default fixture loop scope={scope}"
+        header = _messages.report_header(pytest_asyncio.__version__, settings.mode, scope)
+        if settings.timeout is not None:
+            header += f", {_messages.header_timeout(settings.timeout)}"
+        return header
 
     # -- collection ---------------------------------------------------------
 
@@ -162,17 +171,25 @@ class AsyncioPlugin:
             if isinstance(item, pytest.Function):
                 self._classify(item, settings)
 
-    @pytest.hookimpl(tryfirst=True)  # the factory comes first in test ids, as in 1.x
+    @pytest.hookimpl(tryfirst=True)  # before pytest parametrizes fixtures; factory ids first
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
-        """Parametrize async tests by the ``pytest_asyncio_loop_factories`` hook's factories.
+        """Declare the parametrized loops a test will use, and parametrize async
+        tests by the ``pytest_asyncio_loop_factories`` hook's factories.
 
-        Sync tests are not parametrized, as in pytest-asyncio 1.x, even when
-        they use async fixtures.
+        Sync tests are not parametrized by factories, as in pytest-asyncio 1.x,
+        even when they use async fixtures.
         """
-        if not is_implemented(metafunc.config):  # nothing to parametrize by: no cost
-            return
         definition = metafunc.definition
         self.settings  # noqa: B018 - made with the settings
+        parametrized = self._loop_dependencies.parametrized(definition)
+        if parametrized:  # rare: a loop with params behind it (see loop_dependencies)
+            test_loop = None
+            if self.would_run(definition):
+                marker, mark = self._marker_of(definition)
+                test_loop = marker.loop_fixture_for(mark)
+            self._loop_dependencies.declare(metafunc, parametrized, test_loop)
+        if not is_implemented(metafunc.config):  # nothing to parametrize by: no cost
+            return
         if self.would_run(definition):
             marker, mark = self._marker_of(definition)
             self._loop_factories.parametrize(metafunc, marker.loop_fixture, mark)
@@ -188,15 +205,24 @@ class AsyncioPlugin:
 
     def _classify(self, item: pytest.Function, settings: Settings) -> None:
         marker, mark = self._marker_of(item)
+
+        def auto(item: pytest.Function) -> bool:  # auto mode makes an unmarked item ours
+            return settings.mode == "auto" and not belongs_to_other_plugin(item)
+
         if not _is_coroutine_test(item.obj):
-            if mark is not None and mark in item.own_markers:
+            if inspect.isasyncgenfunction(item.obj) and (mark is not None or auto(item)):
+                _ignore_async_generator_test(item)
+            elif mark is not None and mark in item.own_markers:
                 item.stash[_SYNC_BUT_MARKED] = mark.name
             return
         if mark is None:
-            if settings.mode != "auto" or belongs_to_other_plugin(item):
+            if not auto(item):
                 return
+            item.add_marker(marker.name)  # as pytest-asyncio 1.x does: hooks may look for it
         test = item.stash[ASYNC_TEST] = marker.prepare(item, mark)
-        direct = DirectLoop.of(item, test.loop_fixture) if test.error is None else None
+        if test.error is not None or self._loop_dependencies.parametrized(item):
+            return  # a parametrized loop: pytest must check what it has cached
+        direct = DirectLoop.of(item, test.loop_fixture)
         if direct is not None:
             item.stash[_DIRECT] = direct
 
@@ -212,15 +238,16 @@ class AsyncioPlugin:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        __tracebackhide__ = True  # a warning raised as an error is the test's
         running = self._fixture_setup
         running.item = item
         running.test = test = item.stash.get(ASYNC_TEST, None)
+        if self.clock.needed(test):
+            self.clock.begin(item, test)
         if test is None:
             marker_name = item.stash.get(_SYNC_BUT_MARKED, None)
             if marker_name is not None:
-                item.warn(
-                    pytest.PytestWarning(_messages.marker_on_sync_test(item.nodeid, marker_name))
-                )
+                warn_at_test(item, _messages.marker_on_sync_test(item.nodeid, marker_name))
             return
         if self._saved_loop is None:  # else carried over from the async test before
             self._saved_loop = _asyncio_compat.snapshot_current_loop()
@@ -241,10 +268,17 @@ class AsyncioPlugin:
             self._close_direct = close
             running = self._fixture_setup
             running.direct_name, running.direct_loop = direct.name, loop
+        test = self._fixture_setup.test
+        if test is not None and test.virtual_clock:
+            try:
+                self.clock.put_on(loop)
+            except ClockUnsupported as exc:
+                pytest.fail(str(exc), pytrace=False)
         _asyncio_compat.make_current(loop)
 
     def _close_direct_loop(self, item: pytest.Item) -> None:
         """Close a loop :meth:`_use_direct_loop` made, after the test's fixtures."""
+        __tracebackhide__ = True
         close = self._close_direct
         if close is None:
             return
@@ -264,17 +298,22 @@ class AsyncioPlugin:
         first is kept and put back after the last (before a sync test, or at
         the end), instead of once per test.
         """
+        __tracebackhide__ = True
         try:
             self._close_direct_loop(item)
         finally:
             saved = self._saved_loop
-            if nextitem is None or ASYNC_TEST not in nextitem.stash:
-                INTERRUPTS.give_back()  # sync code next: Ctrl-C as Python handles it
-                if saved is not None:
-                    self._saved_loop = None
-                    _asyncio_compat.restore_current_loop(saved)
-            running = self._fixture_setup
-            running.item = running.test = None
+            try:
+                if saved is not None:  # an async test: did it leave a loop current?
+                    self.diagnostics.check_current_loop(item, saved)
+            finally:
+                if nextitem is None or ASYNC_TEST not in nextitem.stash:
+                    INTERRUPTS.give_back()  # sync code next: Ctrl-C as Python handles it
+                    if saved is not None:
+                        self._saved_loop = None
+                        _asyncio_compat.restore_current_loop(saved)
+                running = self._fixture_setup
+                running.item = running.test = None
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_teardown(
@@ -333,10 +372,26 @@ class AsyncioPlugin:
     def pytest_fixture_setup(
         self, fixturedef: Any, request: pytest.FixtureRequest
     ) -> Generator[None, object, object]:
-        return (yield from self._fixture_setup.around(fixturedef, request))
+        value = yield from self._fixture_setup.around(fixturedef, request)
+        test = self._fixture_setup.test
+        if test is not None and test.virtual_clock and fixturedef.argname in self._loop_names:
+            self.clock.put_on_fixture_loop(value, fixturedef, request)
+        return value
 
-    def pytest_fixture_post_finalizer(self, fixturedef: Any) -> None:
-        self._fixture_setup.post_finalizer(fixturedef)
+    def pytest_fixture_post_finalizer(
+        self, fixturedef: Any, request: pytest.FixtureRequest
+    ) -> None:
+        self._fixture_setup.post_finalizer(fixturedef, request)
+
+    def diagnostics_severity(self) -> Severity:
+        """The diagnostics severity for the running test: its marker's, else the setting."""
+        test = self._fixture_setup.test if self._settings is not None else None
+        if test is not None and test.diagnostics is not None:
+            return test.diagnostics
+        return self.settings.diagnostics
+
+    def _default_severity(self) -> Severity:
+        return self.settings.diagnostics
 
     def loop_of_test(self, item: pytest.Item) -> asyncio.AbstractEventLoop | None:
         """The loop the plugin runs ``item`` on; ``None`` if it is not an async test."""
@@ -345,8 +400,20 @@ class AsyncioPlugin:
         return loop if isinstance(loop, asyncio.AbstractEventLoop) else None
 
 
+def _unused_port(socket_type: socket.SocketKind) -> int:
+    """A free port on 127.0.0.1; the port fixtures call it, suites may patch it (as in 1.x)."""
+    return bind_free_port(HOST, socket_type)
+
+
 def _is_coroutine_test(function: object) -> bool:
     if inspect.iscoroutinefunction(function):
         return True
     inner = getattr(getattr(function, "hypothesis", None), "inner_test", None)
     return inner is not None and inspect.iscoroutinefunction(inner)
+
+
+def _ignore_async_generator_test(item: pytest.Function) -> None:
+    """An ``async def`` with ``yield`` cannot be a test: warn, and xfail it unrun, as 1.x does."""
+    message = _messages.async_generator_test(item.nodeid)
+    item.warn(pytest.PytestCollectionWarning(message))
+    item.add_marker(pytest.mark.xfail(run=False, reason=message))

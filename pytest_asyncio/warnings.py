@@ -1,19 +1,34 @@
 """The warnings the plugin issues about what went wrong inside a test's loop.
 
-Like pytest's own ``PytestUnraisableExceptionWarning``, they are warnings by
-default, so a suite keeps running, and errors under ``-W error`` or
-``filterwarnings = error``, so a strict suite fails on them. Filter them by
-class, e.g. ``filterwarnings = ignore::pytest_asyncio.LeakedTaskWarning``.
+They are issued only when the diagnostics severity is ``warn`` (the ini
+option ``asyncio_diagnostics``, ``--asyncio-diagnostics``, or the marker's
+``diagnostics=``); by default the findings are reported in the terminal
+summary and the tests' report sections instead, and change no outcome.
+Like pytest's own ``PytestUnraisableExceptionWarning``, in ``warn`` mode
+they are errors under ``-W error``, and filtered by class, e.g.
+``filterwarnings = ignore::pytest_asyncio.LeakedTaskWarning``.
 """
 
 from __future__ import annotations
 
 import pytest
 
-__all__ = ["LeakedTaskWarning", "LoopExceptionWarning"]
+__all__ = [
+    "DiagnosticWarning",
+    "LeakedLoopWarning",
+    "LeakedProcessWarning",
+    "LeakedTaskWarning",
+    "LoopExceptionWarning",
+]
 
 
-class LeakedTaskWarning(pytest.PytestWarning):
+class DiagnosticWarning(pytest.PytestWarning):
+    """The base of every diagnostics warning, to filter them all at once."""
+
+    __module__ = "pytest_asyncio"
+
+
+class LeakedTaskWarning(DiagnosticWarning):
     """Tasks were still pending when the plugin closed a loop.
 
     The plugin cancelled them before closing the loop; the message names
@@ -24,12 +39,32 @@ class LeakedTaskWarning(pytest.PytestWarning):
     __module__ = "pytest_asyncio"
 
 
-class LoopExceptionWarning(pytest.PytestWarning):
+class LoopExceptionWarning(DiagnosticWarning):
     """An exception reached the loop's exception handler during a test.
 
     asyncio hands such exceptions (a failing ``call_soon`` callback, a task
     exception nobody retrieved) to the handler, which only logs them; the
     plugin reports them instead, with the original traceback and the test.
+    """
+
+    __module__ = "pytest_asyncio"
+
+
+class LeakedLoopWarning(DiagnosticWarning):
+    """A test or a loop fixture left an event loop open; the plugin closed it.
+
+    Left to the garbage collector, the loop would warn ``ResourceWarning``
+    during some later, unrelated test.
+    """
+
+    __module__ = "pytest_asyncio"
+
+
+class LeakedProcessWarning(DiagnosticWarning):
+    """Child processes were still running when the plugin closed their loop.
+
+    The plugin terminated them (killed them if they did not stop) and
+    waited for them, so none outlives its loop.
     """
 
     __module__ = "pytest_asyncio"

@@ -55,3 +55,30 @@ def test_a_failing_run_stops_the_benchmark_with_its_output() -> None:
     assert done.returncode == 1
     assert "failed" in done.stderr
     assert not re.search(r"^a +2 ", done.stdout, re.MULTILINE)
+
+
+def test_vs_measures_a_second_interpreter_in_the_same_rounds() -> None:
+    done = run_benchmark(
+        "--quick",
+        "--repeat",
+        "1",
+        "--no-autoload",
+        "--no-warm-up",
+        "--workloads",
+        "a,c2",
+        "--a",
+        "4",
+        "--c2",
+        "4",
+        "--vs",
+        sys.executable,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[2].startswith("--vs machine: ")
+    for workload in ("a", "c2"):
+        assert any(re.match(rf"^{workload} +4 +async .*{SPREAD}", line) for line in lines)
+        assert any(re.match(rf"^{workload} vs +4 +async .*{SPREAD}", line) for line in lines)
+        ratio = rf"^{workload} ratio +this plugin's overhead / --vs overhead +{SPREAD}"
+        # A ratio row needs a positive overhead of the other run, which tiny suites may lack.
+        assert sum(bool(re.match(ratio, line)) for line in lines) <= 1

@@ -102,7 +102,7 @@ def test_an_exception_while_closing_is_the_tests(pytester: pytest.Pytester) -> N
         """
     )
     # In a fresh process: this suite's own "error" filter would apply in-process.
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--asyncio-diagnostics=warn")
     result.assert_outcomes(passed=2, warnings=2)
     result.stdout.fnmatch_lines(["*::test_leaves_a_stubborn_task", "*LeakedTaskWarning*"])
     result.stdout.fnmatch_lines(["*LoopExceptionWarning*", "*ValueError: refused to stop*"])

@@ -39,7 +39,7 @@ def test_a_new_loop_per_test_closed_afterwards(
 def test_sync_tests_drive_the_loop_themselves(
     pytester: pytest.Pytester, run_clean: RunClean
 ) -> None:
-    """The seed's example: a sync test calls ``run_until_complete`` on it."""
+    """pytest-asyncio 0.7's example: a sync test calls ``run_until_complete`` on it."""
     pytester.makepyfile(
         """
         import asyncio

@@ -1,8 +1,8 @@
 """``event_loop_policy``: suites of the 0.23 to 1.x era override it to get uvloop.
 
-The plugin only asks the user's policy for new loops; it never installs a
-policy, and a suite that does not override the fixture meets no deprecated
-policy API (Python 3.14 deprecates them) through the plugin.
+The plugin makes loops from the user's policy and, as 1.x does, installs it
+while such a loop lives; a suite that does not override the fixture meets no
+deprecated policy API (Python 3.14 deprecates them) through the plugin.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def test_overriding_the_policy_gives_uvloop_everywhere(pytester: pytest.Pytester
     result.assert_outcomes(passed=3)
 
 
-def test_the_policy_is_never_installed_globally(pytester: pytest.Pytester) -> None:
+def test_the_policy_is_installed_only_while_its_loops_live(pytester: pytest.Pytester) -> None:
     pytester.makeconftest(UVLOOP_POLICY)
     pytester.makepyfile(
         """
@@ -65,9 +65,15 @@ def test_the_policy_is_never_installed_globally(pytester: pytest.Pytester) -> No
         import pytest
         import uvloop
 
+        def policy():
+            with warnings.catch_warnings():  # deprecated from Python 3.14 on
+                warnings.simplefilter("ignore", DeprecationWarning)
+                return asyncio.get_event_loop_policy()
+
         @pytest.mark.asyncio
         async def test_on_uvloop():
             assert isinstance(asyncio.get_running_loop(), uvloop.Loop)
+            assert isinstance(policy(), uvloop.EventLoopPolicy)
 
         def test_policy_untouched():
             with warnings.catch_warnings():  # deprecated from Python 3.14 on
@@ -174,4 +180,47 @@ def test_no_deprecation_warning_without_an_override(pytester: pytest.Pytester) -
         """
     )
     result = pytester.runpytest("-W", "error::DeprecationWarning", "-W", "error")
+    result.assert_outcomes(passed=3)
+
+
+def test_a_class_level_policy_is_in_force_for_that_class_only(pytester: pytest.Pytester) -> None:
+    """No uvloop needed: a policy class of the suite's own, defined in a test class."""
+    pytester.makepyfile(
+        """
+        import asyncio
+        import warnings
+        import pytest
+
+        with warnings.catch_warnings():  # deprecated from Python 3.14 on
+            warnings.simplefilter("ignore", DeprecationWarning)
+
+            class CustomPolicy(asyncio.DefaultEventLoopPolicy):
+                pass
+
+        def policy():
+            with warnings.catch_warnings():  # deprecated from Python 3.14 on
+                warnings.simplefilter("ignore", DeprecationWarning)
+                return asyncio.get_event_loop_policy()
+
+        class TestCustom:
+            @pytest.fixture(scope="class")
+            @classmethod
+            def event_loop_policy(cls):
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", DeprecationWarning)
+                    return CustomPolicy()
+
+            @pytest.mark.asyncio
+            async def test_custom(self):
+                assert isinstance(policy(), CustomPolicy)
+
+        @pytest.mark.asyncio
+        async def test_default():
+            assert not isinstance(policy(), CustomPolicy)
+
+        def test_sync_after():
+            assert not isinstance(policy(), CustomPolicy)
+        """
+    )
+    result = pytester.runpytest("-W", "error", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=3)

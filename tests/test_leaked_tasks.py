@@ -1,9 +1,10 @@
 """Leaked tasks: cancelled before their loop closes, and reported.
 
-A task still pending when its loop fixture is torn down gets a
-``LeakedTaskWarning`` naming its coroutine, where it was suspended and, for
-a function-scoped loop, the test. A warning by default, an error under
-``-W error``.
+A task still pending when its loop fixture is torn down is reported, naming
+its coroutine, where it was suspended and, for a function-scoped loop, the
+test. In ``warn`` mode (tested here) it is a ``LeakedTaskWarning``: a
+warning, an error under ``-W error``. The default ``report`` mode and the
+others are tested in ``test_diagnostics_severity.py``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from pytest_asyncio import _messages
 
 if TYPE_CHECKING:
     from conftest import RunClean
+
+WARN = "--asyncio-diagnostics=warn"
 
 LEAKS_A_TASK = """
     import asyncio
@@ -46,10 +49,10 @@ def test_public_class() -> None:
     assert "LeakedTaskWarning" in pytest_asyncio.__all__
 
 
-def test_a_warning_by_default_naming_test_and_coroutine(pytester: pytest.Pytester) -> None:
+def test_a_warning_in_warn_mode_naming_test_and_coroutine(pytester: pytest.Pytester) -> None:
     """In a fresh process, so that no filter of this suite applies."""
     pytester.makepyfile(LEAKS_A_TASK)
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", WARN)
     result.assert_outcomes(passed=2, warnings=1)
     owner = _messages.loop_owner("event_loop", "function", "*::test_leaks")
     result.stdout.fnmatch_lines(
@@ -65,7 +68,7 @@ def test_a_warning_by_default_naming_test_and_coroutine(pytester: pytest.Pyteste
 
 def test_an_error_under_w_error(pytester: pytest.Pytester, run_clean: RunClean) -> None:
     pytester.makepyfile(LEAKS_A_TASK)
-    result = run_clean()
+    result = run_clean(WARN)
     result.assert_outcomes(passed=2, errors=1)
     result.stdout.fnmatch_lines(
         ["*ERROR at teardown of test_leaks*", "E *LeakedTaskWarning: 1 task still pending*"]
@@ -74,7 +77,8 @@ def test_an_error_under_w_error(pytester: pytest.Pytester, run_clean: RunClean) 
 
 def test_filterwarnings_can_silence_it(pytester: pytest.Pytester) -> None:
     pytester.makeini(
-        "[pytest]\nfilterwarnings =\n    error\n    ignore::pytest_asyncio.LeakedTaskWarning\n"
+        "[pytest]\nasyncio_diagnostics = warn\n"
+        "filterwarnings =\n    error\n    ignore::pytest_asyncio.LeakedTaskWarning\n"
     )
     pytester.makepyfile(LEAKS_A_TASK)
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=2)
@@ -98,7 +102,7 @@ def test_a_wide_loop_is_named_by_its_scope(pytester: pytest.Pytester, run_clean:
             await asyncio.sleep(0)
         """
     )
-    result = run_clean("-W", "default::pytest_asyncio.LeakedTaskWarning")
+    result = run_clean(WARN, "-W", "default::pytest_asyncio.LeakedTaskWarning")
     result.assert_outcomes(passed=2, warnings=1)
     owner = _messages.loop_owner("_event_loop_module", "module", "*.py")
     result.stdout.fnmatch_lines([f"*LeakedTaskWarning: 1 task still pending when {owner} was*"])
@@ -122,7 +126,7 @@ def test_a_user_loop_that_closes_itself_gets_clean_tasks(
         """
     )
     pytester.makepyfile(LEAKS_A_TASK)
-    result = run_clean("-W", "default::pytest_asyncio.LeakedTaskWarning")
+    result = run_clean(WARN, "-W", "default::pytest_asyncio.LeakedTaskWarning")
     result.assert_outcomes(passed=2, warnings=1)
     result.stdout.fnmatch_lines(["*LeakedTaskWarning: 1 task still pending*"])
 
@@ -168,3 +172,73 @@ def test_an_unfinished_async_generator_is_not_a_leaked_task(
         """
     )
     run_clean().assert_outcomes(passed=2)
+
+
+SERVER_OF_A_MODULE = """
+    import asyncio
+    import pytest
+    import pytest_asyncio
+
+    async def subscription(reader, writer):
+        try:
+            topic = await reader.readline()
+            writer.write(b"subscribed to " + topic)
+            while True:  # pushes events until the server stops
+                await asyncio.sleep(3600)
+        finally:
+            writer.close()
+
+    @pytest_asyncio.fixture(scope="module", loop_scope="module")
+    async def server():
+        server = await asyncio.start_server(subscription, "127.0.0.1", 0)
+        yield server
+        server.close()
+
+    @pytest_asyncio.fixture(scope="module", loop_scope="module")
+    async def client(server):
+        port = server.sockets[0].getsockname()[1]
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        yield reader, writer
+        writer.transport.abort()
+
+    @pytest.mark.asyncio(loop_scope="module")
+    async def test_one(client):
+        reader, writer = client
+        writer.write(b"news\\n")
+        assert await reader.readline() == b"subscribed to news\\n"
+
+    @pytest.mark.asyncio(loop_scope="module")
+    async def test_two(client):
+        pass
+    """
+
+
+def test_a_module_servers_handlers_are_one_report_charged_to_the_loop(
+    pytester: pytest.Pytester, run_clean: RunClean
+) -> None:
+    """Not a leaked task *and* a loop exception, and not charged to the last test."""
+    pytester.makepyfile(SERVER_OF_A_MODULE)
+    result = run_clean("-v")
+    result.assert_outcomes(passed=2, warnings=0)
+    owner = _messages.diagnostics_owner("_event_loop_module", "module", "test_*.py")
+    result.stdout.fnmatch_lines(
+        [
+            f"{owner}: 1 leaked task",
+            "*running subscription()*",
+            _messages.diagnostics_totals([("task", 1, 0, 1)]),
+        ]
+    )
+    output = result.stdout.str()
+    assert "::test_two:" not in output
+    assert "loop exception" not in output
+    assert "CancelledError" not in output
+
+
+def test_a_module_servers_handlers_are_one_warning(
+    pytester: pytest.Pytester, run_clean: RunClean
+) -> None:
+    pytester.makepyfile(SERVER_OF_A_MODULE)
+    result = run_clean(WARN, "-W", "default::pytest_asyncio.DiagnosticWarning")
+    result.assert_outcomes(passed=2, warnings=1)
+    owner = _messages.loop_owner("_event_loop_module", "module", "test_*.py")
+    result.stdout.fnmatch_lines([f"*LeakedTaskWarning: 1 task still pending when {owner} was*"])

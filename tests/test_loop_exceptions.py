@@ -1,8 +1,10 @@
-"""Exceptions the loop would only log are reported as ``LoopExceptionWarning``.
+"""Exceptions the loop would only log are reported; in ``warn`` mode as ``LoopExceptionWarning``.
 
 A failing ``call_soon`` callback or a task exception nobody retrieved ends
 in the loop's exception handler. The plugin reports it at the end of the
 test phase it happened in, with the original traceback and the test's id.
+These tests run in ``warn`` mode; the default ``report`` mode and the
+others are tested in ``test_diagnostics_severity.py``.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from pytest_asyncio import _messages
 if TYPE_CHECKING:
     from conftest import RunClean
 
-AS_WARNING = ("-W", "default::pytest_asyncio.LoopExceptionWarning")
+WARN = "--asyncio-diagnostics=warn"
+AS_WARNING = (WARN, "-W", "default::pytest_asyncio.LoopExceptionWarning")
 
 CALLBACK_FAILS = """
     import asyncio
@@ -106,7 +109,7 @@ def test_during_async_fixture_setup(pytester: pytest.Pytester, run_clean: RunCle
             pass
         """
     )
-    result = run_clean()
+    result = run_clean(WARN)
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(
         [
@@ -121,7 +124,7 @@ def test_during_async_fixture_setup(pytester: pytest.Pytester, run_clean: RunCle
 
 def test_an_error_under_w_error(pytester: pytest.Pytester, run_clean: RunClean) -> None:
     pytester.makepyfile(CALLBACK_FAILS)
-    result = run_clean()
+    result = run_clean(WARN)
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from pytest_asyncio import _messages
+
 pytest_plugins = ["pytester"]
 
 TWO_FACTORIES = """
@@ -124,21 +126,90 @@ def test_the_marker_selects_a_subset(two_factories: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(["*::test_custom_only[[]custom[]] PASSED*"])
 
 
-def test_an_unknown_factory_name_is_a_usage_error(two_factories: pytest.Pytester) -> None:
+def test_a_factory_the_hook_did_not_return_is_skipped(two_factories: pytest.Pytester) -> None:
+    """As in 1.x: a hook may leave out a factory (say uvloop on Windows); its variants skip."""
     two_factories.makepyfile(
         """
         import pytest
 
         @pytest.mark.asyncio(loop_factories=["uvloop", "custom"])
-        async def test_typo():
+        async def test_some_missing():
+            pass
+        """
+    )
+    result = two_factories.runpytest("-v", "-rs")
+    result.assert_outcomes(passed=1, skipped=1)
+    reason = _messages.unavailable_loop_factory("uvloop", ["stdlib", "custom"])
+    result.stdout.fnmatch_lines(
+        ["*::test_some_missing[[]custom[]] PASSED*", f"SKIPPED * {reason}"], consecutive=False
+    )
+
+
+def test_an_unknown_name_beside_the_only_factory_is_skipped(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(
+        """
+        import asyncio
+
+        def pytest_asyncio_loop_factories(config, item):
+            return {"default": asyncio.new_event_loop}
+        """
+    )
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.asyncio(loop_factories=["default", "exotic"])
+        async def test_both():
+            pass
+
+        @pytest.mark.asyncio(loop_factories=["exotic"])
+        async def test_exotic_only():
+            pass
+        """
+    )
+    result = pytester.runpytest("-v", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, skipped=2)
+    result.stdout.fnmatch_lines(["*::test_both[[]default[]] PASSED*"])
+
+
+@pytest.mark.parametrize("value", ['"custom"', "[]", '[""]', "[1]"])
+def test_a_malformed_loop_factories_argument_fails_the_test(
+    two_factories: pytest.Pytester, value: str
+) -> None:
+    two_factories.makepyfile(
+        f"""
+        import pytest
+
+        @pytest.mark.asyncio(loop_factories={value})
+        async def test_bad():
+            pass
+
+        @pytest.mark.asyncio
+        async def test_good():
             pass
         """
     )
     result = two_factories.runpytest()
-    result.stderr.fnmatch_lines(
-        ["*test_typo*loop_factories=*'uvloop'*Configured: 'stdlib', 'custom'*"]
+    result.assert_outcomes(passed=2, errors=1)
+    nodeid = "test_a_malformed_loop_factories_argument_fails_the_test.py::test_bad"
+    message = _messages.bad_loop_factories_argument(nodeid, "asyncio", eval(value))
+    result.stdout.fnmatch_lines([message])
+
+
+def test_loop_factories_without_a_hook_fails_the_test(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.asyncio(loop_factories=["uvloop"])
+        async def test_x():
+            pass
+        """
     )
-    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result = pytester.runpytest()
+    result.assert_outcomes(errors=1)
+    nodeid = "test_loop_factories_without_a_hook_fails_the_test.py::test_x"
+    result.stdout.fnmatch_lines([_messages.loop_factories_without_hook(nodeid, "asyncio")])
 
 
 @pytest.mark.parametrize(
@@ -173,7 +244,7 @@ def test_a_malformed_hook_result_is_a_usage_error(
     )
     result = pytester.runpytest()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*pytest_asyncio_loop_factories hook must return*" + words])
+    result.stderr.fnmatch_lines(["*pytest_asyncio_loop_factories must return a non-empty*" + words])
 
 
 def test_a_factory_that_makes_no_loop_fails_the_test(pytester: pytest.Pytester) -> None:

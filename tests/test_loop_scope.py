@@ -257,7 +257,13 @@ def test_invalid_marker_loop_scope_fails_the_test(pytester: pytest.Pytester) -> 
     )
     result = pytester.runpytest()
     result.assert_outcomes(passed=1, errors=1)
-    result.stdout.fnmatch_lines(["*loop_scope: 'galaxy' is not a valid loop scope*session*"])
+    result.stdout.fnmatch_lines(
+        [
+            _messages.invalid_marker_scope(
+                "test_invalid_marker_loop_scope_fails_the_test.py::test_bad", "asyncio", "galaxy"
+            )
+        ]
+    )
 
 
 def test_invalid_fixture_loop_scope_is_a_usage_error(pytester: pytest.Pytester) -> None:
@@ -275,7 +281,7 @@ def test_invalid_fixture_loop_scope_is_a_usage_error(pytester: pytest.Pytester) 
     )
     result = pytester.runpytest()
     result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["*loop_scope: 'galaxy' is not a valid loop scope*"])
+    result.stdout.fnmatch_lines(["*" + _messages.invalid_scope("loop_scope", "galaxy")])
 
 
 def test_loop_scope_narrower_than_fixture_scope(pytester: pytest.Pytester) -> None:
@@ -421,3 +427,26 @@ def test_loop_fixture_subclass_makes_loops_of_every_scope(
     )
     result = pytester.runpytest("-W", "error")
     result.assert_outcomes(passed=1)
+
+
+def test_fixture_scope_default_is_accepted_as_in_1x(pytester: pytest.Pytester) -> None:
+    """``fixture-scope``: each async fixture runs on the loop of its own scope."""
+    pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = fixture-scope\n")
+    pytester.makepyfile(
+        """
+        import asyncio
+        import pytest
+        import pytest_asyncio
+
+        @pytest_asyncio.fixture(scope="module")
+        async def module_loop():
+            return asyncio.get_running_loop()
+
+        @pytest.mark.asyncio(loop_scope="module")
+        async def test_on_the_module_loop(module_loop):
+            assert module_loop is asyncio.get_running_loop()
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["asyncio: *default fixture loop scope=(fixture's scope)"])

@@ -176,3 +176,45 @@ def test_an_unmarked_async_test_fails_with_advice(
     assert "@pytest.mark.asyncio" in message
     result.stdout.fnmatch_lines([message])
     result.stdout.no_fnmatch_line("*never awaited*")
+
+
+def test_scope_and_loop_scope_together_fail_the_test(
+    pytester: pytest.Pytester, run_clean: RunClean
+) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.asyncio(scope="module", loop_scope="module")
+        async def test_both():
+            pass
+
+        @pytest.mark.asyncio(scope="module")
+        async def test_old_spelling_alone():
+            pass
+        """
+    )
+    result = run_clean()
+    result.assert_outcomes(passed=1, errors=1)
+    nodeid = "test_scope_and_loop_scope_together_fail_the_test.py::test_both"
+    result.stdout.fnmatch_lines([_messages.scope_and_loop_scope(nodeid)])
+
+
+def test_a_positional_marker_argument_names_the_accepted_keywords(
+    pytester: pytest.Pytester, run_clean: RunClean
+) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.asyncio("session")
+        async def test_positional():
+            pass
+        """
+    )
+    result = run_clean()
+    result.assert_outcomes(errors=1)
+    nodeid = "test_a_positional_marker_argument_names_the_accepted_keywords.py::test_positional"
+    message = _messages.positional_marker_argument(nodeid, "asyncio", ("session",))
+    assert message.startswith(f"{nodeid}: mark.asyncio accepts only keyword arguments")
+    result.stdout.fnmatch_lines([message])

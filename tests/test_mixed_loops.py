@@ -51,14 +51,15 @@ def test_a_future_from_a_module_loop(pytester: pytest.Pytester, run_clean: RunCl
     line = _messages.fixture_on_other_loop(
         "ready",
         "a Future",
-        "the loop of fixture '_event_loop_module' (*)",
-        "the loop of fixture 'event_loop' (*)",
+        "the module-scoped loop of fixture '_event_loop_module' (*)",
+        "the function-scoped loop of fixture 'event_loop' (*)",
     )
     result.stdout.fnmatch_lines(
         [
             "E  * got Future <Future pending> attached to a different loop",
             f"*{_messages.mixed_loops_title()}*",
             line,
+            _messages.mixed_loops_advice("ready", "module", "module", "function", False),
             _messages.mixed_loops_hint(),
             "E  * got Future <_GatheringFuture pending> attached to a different loop",
             f"*{_messages.mixed_loops_title()}*",
@@ -81,7 +82,8 @@ def test_a_queue_bound_to_another_loop(pytester: pytest.Pytester, run_clean: Run
     result.stdout.fnmatch_lines(
         [
             "E  *is bound to a different event loop",
-            "fixture 'jobs' (a Queue) is bound to the loop of fixture '_event_loop_module'*",
+            "fixture 'jobs' (a Queue) is bound to the module-scoped loop of fixture "
+            "'_event_loop_module'*",
         ]
     )
 

@@ -139,8 +139,9 @@ def test_invalid_mode_is_a_usage_error(pytester: pytest.Pytester, where: str) ->
     else:
         result = pytester.runpytest("--asyncio-mode=sloppy")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*'sloppy' is not a valid mode*auto, strict*"])
-    assert _messages.invalid_mode("sloppy") in result.stderr.str()
+    option = "asyncio_mode" if where == "ini" else "--asyncio-mode"
+    result.stderr.fnmatch_lines([f"*'sloppy' is not a valid {option}. Valid modes: auto, strict."])
+    assert _messages.invalid_mode("sloppy", option) in result.stderr.str()
 
 
 @pytest.mark.parametrize(("args", "shown"), [((), "unset"), (("--asyncio-mode=auto",), "auto")])
@@ -149,7 +150,7 @@ def test_report_header_shows_the_mode(
 ) -> None:
     pytester.makepyfile("def test_nothing(): pass")
     result = pytester.runpytest(*args)
-    result.stdout.fnmatch_lines([f"asyncio: mode={shown}*"])
+    result.stdout.fnmatch_lines([f"asyncio: *, mode={shown}*"])
 
 
 def test_a_plugin_can_rewrite_the_mode_in_its_configure(pytester: pytest.Pytester) -> None:
@@ -164,7 +165,7 @@ def test_a_plugin_can_rewrite_the_mode_in_its_configure(pytester: pytest.Pyteste
     pytester.makepyfile(UNMARKED_TEST_AND_PLAIN_FIXTURE)
     result = pytester.runpytest("-W", "error")
     result.assert_outcomes(passed=1)
-    result.stdout.fnmatch_lines(["asyncio: mode=auto*"])
+    result.stdout.fnmatch_lines(["asyncio: *, mode=auto*"])
 
 
 def test_a_plugin_writing_a_bad_mode_gets_the_usage_error(pytester: pytest.Pytester) -> None:
@@ -177,7 +178,7 @@ def test_a_plugin_writing_a_bad_mode_gets_the_usage_error(pytester: pytest.Pytes
     pytester.makepyfile("def test_nothing(): pass")
     result = pytester.runpytest()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*'legacy' is not a valid mode*"])
+    result.stderr.fnmatch_lines(["*" + _messages.invalid_mode("legacy")])
 
 
 ANYIO_BESIDE_ASYNCIO = """
@@ -240,3 +241,29 @@ def test_anyio_backend_fixture_alone_marks_a_test_as_anyio(pytester: pytest.Pyte
     )
     result = pytester.runpytest("-W", "error")
     result.assert_outcomes(passed=1)
+
+
+def test_auto_mode_marks_the_tests_it_runs(pytester: pytest.Pytester) -> None:
+    """As in pytest-asyncio 1.x, an auto-mode test carries the asyncio mark, once."""
+    pytester.makeini("[pytest]\nmarkers = other: another mark\n")
+    pytester.makepyfile(
+        """
+        import pytest
+
+        def marks(request):
+            return sorted(mark.name for mark in request.node.iter_markers())
+
+        @pytest.mark.other
+        async def test_unmarked(request):
+            assert marks(request) == ["asyncio", "other"]
+
+        @pytest.mark.asyncio
+        async def test_marked(request):
+            assert marks(request) == ["asyncio"]
+
+        def test_sync(request):
+            assert marks(request) == []
+        """
+    )
+    result = pytester.runpytest("--asyncio-mode=auto", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=3)

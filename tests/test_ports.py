@@ -127,3 +127,29 @@ def test_ports_are_distinct_even_when_the_os_repeats_itself(
         """
     )
     run_clean().assert_outcomes(passed=4)
+
+
+def test_a_suite_patching_the_plugins_unused_port_still_gets_distinct_ports(
+    pytester: pytest.Pytester, run_clean: RunClean
+) -> None:
+    """Suites written for pytest-asyncio 0.21 to 1.x force duplicates this way."""
+    pytester.makepyfile(
+        """
+        import socket
+        import pytest_asyncio.plugin
+
+        def test_duplicates_are_skipped(unused_udp_port_factory, monkeypatch):
+            answers = iter([30001, 30001, 30001, 30002])
+            asked = []
+
+            def repeating(kind):
+                asked.append(kind)
+                return next(answers)
+
+            monkeypatch.setattr(pytest_asyncio.plugin, "_unused_port", repeating)
+            assert unused_udp_port_factory() == 30001
+            assert unused_udp_port_factory() == 30002
+            assert asked == [socket.SOCK_DGRAM] * 4
+        """
+    )
+    run_clean().assert_outcomes(passed=1)

@@ -43,7 +43,7 @@ from typing import ClassVar
 
 from typing_extensions import assert_type
 
-from pytest_asyncio import LoopFixture, PortFactory, ProcessPoolLoopFixture
+from pytest_asyncio import LoopFixture, PortFactory, ProcessPoolLoopFixture, VirtualClock
 
 
 class SessionLoop(LoopFixture):
@@ -62,11 +62,25 @@ class ThreadPoolLoop(ProcessPoolLoopFixture):
 
 event_loop = SessionLoop.fixture()
 event_loop_process_pool = ThreadPoolLoop.fixture(scope="module")
+parametrized_loop = SessionLoop.fixture("parametrized_loop", params=[1, 2], ids=["one", "two"])
 assert_type(SessionLoop().setup(), asyncio.AbstractEventLoop)
 
 
 def uses_a_factory(factory: PortFactory) -> int:
     return factory() + 1
+
+
+class PatientClock(VirtualClock):
+    threshold = 0.25
+
+
+class PatientLoop(LoopFixture):
+    clock_class = PatientClock
+
+
+async def drives_the_clock(virtual_clock: VirtualClock) -> float:
+    await virtual_clock.advance(1.5)
+    return assert_type(virtual_clock.time(), float)
 """
 
 DECORATED = """
@@ -111,9 +125,16 @@ class NoSuchScope(LoopFixture):
     scope = "galaxy"  # expect: assignment
 
 
+class NotAClock(LoopFixture):
+    clock_class = int  # expect: assignment
+
+
 @pytest_asyncio.fixture(scope="modul")  # expect: call-overload
 async def misspelt() -> int:
     return 1
+
+
+ids_not_a_list = LoopFixture.fixture("loop", params=[1], ids=3)  # expect: arg-type
 """
 
 

@@ -1,9 +1,10 @@
-"""The diagnostics as a pytest plugin object: loops are watched, reports made.
+"""The diagnostics as a pytest plugin object: loops are watched, findings delivered.
 
 :class:`~pytest_asyncio.plugin.AsyncioPlugin` registers one
 :class:`DiagnosticsPlugin` at configure time and hands it every loop a loop
 fixture provides (ours, and users' overrides alike). Everything per test is
-a few attribute reads unless something went wrong.
+a few attribute reads unless something went wrong. What becomes of a
+finding is the severity's business (see ``findings``).
 """
 
 from __future__ import annotations
@@ -15,27 +16,52 @@ from typing import Any
 
 import pytest
 
-from pytest_asyncio.diagnostics import mixed_loops
-from pytest_asyncio.diagnostics.leaks import report_leaked_tasks
+from pytest_asyncio import _messages
+from pytest_asyncio._settings import Severity
+from pytest_asyncio.diagnostics import children, loops, mixed_loops, summary
+from pytest_asyncio.diagnostics.findings import Finding, Findings
+from pytest_asyncio.diagnostics.leaks import leaked_tasks
 from pytest_asyncio.diagnostics.loop_exceptions import LoopExceptionCollector
 from pytest_asyncio.fixtures.loop import cancel_pending_tasks
 
 LoopOfTest = Callable[[pytest.Item], "asyncio.AbstractEventLoop | None"]
 
 
+def _no_check() -> None:
+    """What a loop gets instead of its check when diagnostics are off."""
+
+
 class DiagnosticsPlugin:
-    """Leaked tasks, swallowed loop exceptions and mixed-loop failures."""
+    """Leaked tasks, loops and processes; swallowed loop exceptions; mixed loops."""
 
     plugin_name = "asyncio-diagnostics"
 
-    def __init__(self, loop_of_test: LoopOfTest) -> None:
-        """:param loop_of_test: the loop an item runs on, ``None`` for a sync test."""
+    def __init__(
+        self,
+        loop_of_test: LoopOfTest,
+        severity: Callable[[], Severity],
+        default_severity: Callable[[], Severity],
+    ) -> None:
+        """:param loop_of_test: the loop an item runs on, ``None`` for a sync test.
+        :param severity: the severity in force for the running test.
+        :param default_severity: the configured severity, for the summary.
+        """
         self.loop_of_test = loop_of_test
+        self.severity = severity
+        self.default_severity = default_severity
+        self.findings = Findings(severity)
         self.exceptions = LoopExceptionCollector()
+        self.summary = summary.Summary()
         #: Fixture names of the loops alive now, by ``id(loop)``.
         self.loop_names: dict[int, str] = {}
         #: After Ctrl-C, tasks are left pending by design: cancel them quietly.
         self.interrupted = False
+        #: Findings made where raising is unsafe, for the end of the test phase.
+        self.deferred: list[Finding] = []
+        #: The running test's call report, until its teardown report is made,
+        #: and the report sections of its setup, for the call report.
+        self._call_report: pytest.TestReport | None = None
+        self._carried: list[tuple[str, str]] = []
 
     def watch_loop(
         self, loop: asyncio.AbstractEventLoop, fixturedef: Any, request: pytest.FixtureRequest
@@ -45,17 +71,21 @@ class DiagnosticsPlugin:
         Call it after the fixture function ran: the finalizer registered here
         then runs before the fixture's own teardown, while the loop is open.
         """
-        request.addfinalizer(
-            self.watch(loop, fixturedef.argname, fixturedef.scope, request.node.nodeid)
-        )
+        check = self.watch(loop, fixturedef.argname, fixturedef.scope, request.node.nodeid)
+        if check is not _no_check:
+            request.addfinalizer(check)
 
     def watch(
         self, loop: asyncio.AbstractEventLoop, fixture: str, scope: str, node: str
     ) -> Callable[[], None]:
         """Watch ``loop``, provided as fixture ``fixture`` of ``scope`` for ``node``.
 
+        With diagnostics ``off`` for the running test nothing is watched.
+
         :returns: the check to run right before the loop is torn down.
         """
+        if self.severity() == "off":
+            return _no_check
         self.exceptions.watch(loop)
         self.loop_names[id(loop)] = fixture
         return functools.partial(self._before_loop_teardown, loop, fixture, scope, node)
@@ -66,49 +96,143 @@ class DiagnosticsPlugin:
         __tracebackhide__ = True
         self.loop_names.pop(id(loop), None)
         if self.interrupted:
+            children.end_live_children(loop)
             cancel_pending_tasks(loop)
-        else:
-            report_leaked_tasks(loop, fixture, scope, node)
+            return
+        found: list[Finding] = []
+        if scope != "function":
+            owner = _messages.diagnostics_owner(fixture, scope, node)
+            self.exceptions.closed_owners[id(loop)] = owner
+        processes = loops.leaked_processes(loop, fixture, scope, node)
+        if processes is not None:
+            found.append(processes)
+        self.exceptions.cancelling = loop
+        try:
+            tasks = leaked_tasks(loop, fixture, scope, node)
+        finally:
+            self.exceptions.cancelling = None
+        if tasks is not None:
+            found.append(tasks)
+        self.deliver(found)
+
+    def deliver(self, found: list[Finding]) -> None:
+        """Deliver every finding; in ``error`` mode raise the first error after all."""
+        __tracebackhide__ = True
+        first: BaseException | None = None
+        for finding in found:
+            try:
+                self.findings.deliver(finding)
+            except Exception as error:  # the finding as an error, or a warning turned one
+                first = first or error
+        if first is not None:
+            raise first
+
+    def check_current_loop(self, item: pytest.Item, saved_loop: object) -> None:
+        """Close and report a loop the test left open as the current loop."""
+        __tracebackhide__ = True
+        if self.interrupted:
+            return
+        finding = loops.left_current(item, saved_loop, self.loop_names)
+        if finding is not None and self.severity() != "off":
+            self.deliver([finding])
+
+    def loop_left_open(
+        self, loop: asyncio.AbstractEventLoop, fixturedef: Any, request: pytest.FixtureRequest
+    ) -> None:
+        """Report that a loop fixture's teardown left its loop open (it is closed now).
+
+        Called from ``pytest_fixture_post_finalizer``, which must not raise
+        (pytest 8.2 would keep the fixture cached): the finding is
+        delivered at the end of the test phase, with the loop exceptions.
+        """
+        if self.severity() != "off" and not self.interrupted:
+            self.deferred.append(loops.left_open(loop, fixturedef, request))
 
     def pytest_keyboard_interrupt(self) -> None:
         # pytest tears the remaining fixtures down after this hook, in
-        # pytest_sessionfinish, outside any test: a warning there would be
-        # no test's, and under -W error would crash the session.
+        # pytest_sessionfinish, outside any test: a report there would be
+        # no test's, and an error would crash the session.
         self.interrupted = True
 
     # pytest reports unraisable exceptions the same way: trylast, so the
-    # phase's own work is done, and a warning turned error fails that phase.
+    # phase's own work is done, and an error fails that phase.
 
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         __tracebackhide__ = True
-        if self.exceptions.records:
-            self.exceptions.flush("setup", item.nodeid)
+        self._end_of_phase("setup", item)
 
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_call(self, item: pytest.Item) -> None:
         __tracebackhide__ = True
-        if self.exceptions.records:
-            self.exceptions.flush("the call", item.nodeid)
+        self._end_of_phase("the call", item)
 
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_teardown(self, item: pytest.Item) -> None:
         __tracebackhide__ = True
+        self._end_of_phase("teardown", item)
+
+    def _end_of_phase(self, phase: str, item: pytest.Item) -> None:
+        __tracebackhide__ = True
+        if not (self.exceptions.records or self.deferred):
+            if self.exceptions.closed_owners:
+                self.exceptions.closed_owners.clear()
+            return
+        found, self.deferred = self.deferred, []
         if self.exceptions.records:
-            self.exceptions.flush("teardown", item.nodeid)
+            found.extend(self.exceptions.flush(phase, item.nodeid))
+        self.deliver(found)
 
     def pytest_sessionfinish(self) -> None:
         self.exceptions.drop_leftovers()
+        self.deferred = []
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(
         self, item: pytest.Item, call: pytest.CallInfo[None]
     ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
         report = yield
+        self._attach(item, report)
         if report.failed and call.excinfo is not None:
             if mixed_loops.is_mixed_loop_error(call.excinfo.value):
                 funcargs: dict[str, object] = getattr(item, "funcargs", {})
-                lines = mixed_loops.explain(funcargs, self.loop_of_test(item), self.loop_names)
+                lines = mixed_loops.explain(
+                    funcargs,
+                    self.loop_of_test(item),
+                    self.loop_names,
+                    functools.partial(mixed_loops.scope_in, item),
+                )
                 if lines:
                     mixed_loops.add_to_report(report, lines)
         return report
+
+    def _attach(self, item: pytest.Item, report: pytest.TestReport) -> None:
+        """Attach the reported findings to the phase's report, and show them on the call's.
+
+        pytest shows a passed test's sections (``-rA``) and a failure's from
+        its call report, and a setup or teardown report's only when it
+        failed (or under a title naming the teardown), so findings of those
+        phases are copied into the call report's sections too. Too late for
+        pytest-xdist's copy of a teardown finding; the teardown report
+        carries it there.
+        """
+        when = report.when
+        if when == "call":
+            self._call_report = report
+            report.sections.extend(self._carried)
+            self._carried = []
+        if self.findings.pending:
+            section = summary.attach(item, report, self.findings.take())
+            if when == "setup":
+                self._carried.append(section)
+            elif when == "teardown" and self._call_report is not None:
+                self._call_report.sections.append(section)
+        if when == "teardown":
+            self._call_report = None
+            self._carried = []
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        self.summary.collect(report)
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        self.summary.write(terminalreporter, self.default_severity())

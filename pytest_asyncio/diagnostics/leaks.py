@@ -1,4 +1,4 @@
-"""Report tasks still pending when a loop fixture is torn down.
+"""Find tasks still pending when a loop fixture is torn down.
 
 The check runs as a finalizer of the loop fixture, registered right after
 the fixture made its loop, so pytest runs it *before* the fixture's own
@@ -11,41 +11,49 @@ test's teardown, where pytest captures warnings for that test.
 from __future__ import annotations
 
 import asyncio
-import warnings
 
 from pytest_asyncio import _messages
 from pytest_asyncio._task_run import already_reported
 from pytest_asyncio.diagnostics import tasks
+from pytest_asyncio.diagnostics.findings import Finding
 from pytest_asyncio.fixtures.loop import cancel_pending_tasks
 from pytest_asyncio.warnings import LeakedTaskWarning
 
 
-def report_leaked_tasks(
+def leaked_tasks(
     loop: asyncio.AbstractEventLoop, fixture: str, scope: str, node: str
-) -> None:
-    """Cancel the tasks still pending on ``loop`` and warn about them.
+) -> Finding | None:
+    """Cancel the tasks still pending on ``loop`` and describe them.
 
     The tasks are described before they are cancelled (cancelling unwinds
-    the frames that say where they were) and the warning comes last, so a
-    warning turned into an error still leaves a clean loop behind.
+    the frames that say where they were); the caller delivers the finding
+    afterwards, so an error still leaves a clean loop behind.
 
     :param fixture: the loop fixture's name.
     :param scope: its scope; a function-scoped loop is named by its test.
     :param node: the node id of the test (or module, class...) it belonged to.
+    :returns: ``None`` when no task was left.
     """
-    __tracebackhide__ = True  # under -W error, the message is the report
     pending = [
         task
         for task in tasks.pending_tasks(loop)
         if not tasks.closes_a_generator(task) and not already_reported(task)
     ]
     if not pending:
-        return
+        return None
     descriptions = [tasks.describe(task) for task in pending]
-    filename, lineno = tasks.location(pending[0])
+    location = tasks.location(pending[0])
     can_cancel = not loop.is_closed() and not loop.is_running()
     if can_cancel:
         cancel_pending_tasks(loop)
     owner = _messages.loop_owner(fixture, scope, node)
-    warning = LeakedTaskWarning(_messages.leaked_tasks(owner, descriptions, can_cancel))
-    warnings.warn_explicit(warning, LeakedTaskWarning, filename, lineno)
+    count = len(pending)
+    return Finding(
+        category=LeakedTaskWarning,
+        text=_messages.leaked_tasks(owner, descriptions, can_cancel),
+        owner=_messages.diagnostics_owner(fixture, scope, node),
+        kind="task",
+        count=count,
+        of_a_test=scope == "function",
+        location=location,
+    )

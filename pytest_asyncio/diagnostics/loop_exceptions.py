@@ -4,10 +4,10 @@ asyncio cannot raise an exception from a ``call_soon`` callback or from a
 task nobody awaits into the test; it passes it to the loop's exception
 handler, whose default only logs it. The plugin installs a handler on every
 loop a loop fixture provides (once per loop, at setup, so a test pays
-nothing extra) that logs them as asyncio would and records them. The plugin turns the records
-into a :class:`~pytest_asyncio.LoopExceptionWarning` at the end of each test
+nothing extra) that logs them as asyncio would and records them. The plugin
+turns the records into findings (see ``findings``) at the end of each test
 phase (setup, call, teardown), as pytest does for unraisable exceptions:
-warning from inside the handler would not work, since asyncio swallows
+raising from inside the handler would not work, since asyncio swallows
 whatever a handler raises.
 
 A loop whose exception handler the user already set keeps it: their
@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import asyncio
 import traceback
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
 from pytest_asyncio import _messages
+from pytest_asyncio.diagnostics.findings import Finding
 from pytest_asyncio.warnings import LoopExceptionWarning
 
 _CONTEXT_SHOWN_AS_IS = ("message", "exception", "source_traceback")
@@ -57,6 +57,10 @@ class LoopExceptionCollector:
 
     def __init__(self) -> None:
         self.records: list[Record] = []
+        #: The loop whose leftover tasks the plugin is cancelling right now.
+        self.cancelling: asyncio.AbstractEventLoop | None = None
+        #: Wider loops torn down in the running test phase: their owners, by ``id``.
+        self.closed_owners: dict[int, str] = {}
 
     def watch(self, loop: asyncio.AbstractEventLoop) -> None:
         """Become ``loop``'s exception handler, unless the user set one."""
@@ -67,41 +71,56 @@ class LoopExceptionCollector:
         """The exception handler: log as asyncio does, and record exceptions.
 
         Logging stays, so suites that assert on asyncio's log (``caplog``)
-        keep working when they filter the warning.
+        keep working. A ``CancelledError`` that arrives while the plugin
+        cancels a loop's leftover tasks is not recorded: it only repeats
+        that a leaked task was cancelled, which the leak report says.
         """
         loop.default_exception_handler(context)
         exception = context.get("exception")
         if isinstance(exception, BaseException):
+            if loop is self.cancelling and isinstance(exception, asyncio.CancelledError):
+                return
             self.records.append(Record.of(loop, context, exception))
 
-    def flush(self, phase: str, test: str) -> None:
-        """Warn about everything recorded since the last flush.
+    def flush(self, phase: str, test: str) -> list[Finding]:
+        """One finding per owner for everything recorded since the last flush.
 
-        Under ``-W error`` the warning is raised with the original exception
-        as its cause, so pytest shows that traceback where it belongs.
+        Exceptions from a wider loop torn down in this phase are charged to
+        that loop's fixture, not to the test whose teardown closed it.
 
         :param phase: ``setup``, ``call`` or ``teardown``, for the message.
         :param test: the test's node id.
         """
-        __tracebackhide__ = True  # under -W error, show the user's traceback only
         records, self.records = self.records, []
-        reports = [f"{record.summary}\n{record.trace}" for record in records]
-        text = _messages.loop_exception(phase, test, reports)
-        last = records[-1].exception.__traceback__
-        while last is not None and last.tb_next is not None:
-            last = last.tb_next
-        filename = last.tb_frame.f_code.co_filename if last is not None else __file__
-        lineno = last.tb_lineno if last is not None else 1
-        try:
-            warnings.warn_explicit(
-                LoopExceptionWarning(text), LoopExceptionWarning, filename, lineno
-            )
-        except LoopExceptionWarning as error:
-            if len(records) == 1:  # the cause shows the traceback
-                error.args = (_messages.loop_exception(phase, test, [records[0].summary]),)
-            error.__cause__ = records[-1].exception
-            raise
+        closed, self.closed_owners = self.closed_owners, {}
+        by_owner: dict[str, list[Record]] = {}
+        for record in records:
+            by_owner.setdefault(closed.get(id(record.loop), test), []).append(record)
+        return [_finding(phase, owner, group, owner == test) for owner, group in by_owner.items()]
 
     def drop_leftovers(self) -> None:
         """Forget what arrived after the last test phase; it was logged already."""
         self.records = []
+        self.closed_owners = {}
+
+
+def _finding(phase: str, owner: str, records: list[Record], of_a_test: bool) -> Finding:
+    reports = [f"{record.summary}\n{record.trace}" for record in records]
+    last = records[-1].exception.__traceback__
+    while last is not None and last.tb_next is not None:
+        last = last.tb_next
+    filename = last.tb_frame.f_code.co_filename if last is not None else __file__
+    lineno = last.tb_lineno if last is not None else 1
+    count = len(records)
+    short = _messages.loop_exception(phase, owner, [records[0].summary]) if count == 1 else None
+    return Finding(
+        category=LoopExceptionWarning,
+        text=_messages.loop_exception(phase, owner, reports),
+        owner=owner,
+        kind="exception",
+        count=count,
+        of_a_test=of_a_test,
+        location=(filename, lineno),
+        cause=records[-1].exception,
+        short_text=short,
+    )

@@ -1,20 +1,24 @@
 """Explain asyncio's "attached to a different loop" errors by fixture.
 
 The error names a future, never the fixture that made it. When a test
-fails with it, every fixture value bound to a loop (a loop, a Future or
-Task, anything with ``get_loop()``, asyncio's locks and queues) is compared
-with the test's loop, and the report gets one line per value on another
-loop: usually a fixture whose loop scope differs from the test's.
+fails with it, every loop-bound object among the fixture values (a loop, a
+Future or Task, a server, a stream reader or writer, a transport, asyncio's
+locks, events, conditions, semaphores and queues), also inside tuples,
+dicts, dataclasses and objects' attributes, is compared with the test's
+loop. The report gets one line per object on another loop, naming the
+fixture and both loops' scopes, and says how to put them on one loop.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import pytest
 
-from pytest_asyncio import _messages
+from pytest_asyncio import _compat, _messages
+from pytest_asyncio._settings import SCOPE_ORDER
+from pytest_asyncio.diagnostics import loop_bound
 
 #: asyncio's wordings for "this object belongs to another loop" (3.10 to 3.14).
 _ERROR_WORDS = (
@@ -23,9 +27,10 @@ _ERROR_WORDS = (
     "belongs to a different loop",
 )
 
-# asyncio's locks and queues bind to a loop at first use and keep it in a
-# private ``_loop`` attribute (None until then); they have no get_loop().
-_LOOP_BOUND = (asyncio.Lock, asyncio.Event, asyncio.Condition, asyncio.Semaphore, asyncio.Queue)
+#: The loop ``value`` itself is bound to (see :mod:`.loop_bound`).
+loop_of = loop_bound.loop_of
+
+ScopeOf = Callable[[str], "str | None"]
 
 
 def is_mixed_loop_error(exc: BaseException | None) -> bool:
@@ -41,53 +46,86 @@ def is_mixed_loop_error(exc: BaseException | None) -> bool:
     return False
 
 
-def loop_of(value: object) -> asyncio.AbstractEventLoop | None:
-    """The loop ``value`` is bound to, or ``None`` if it is not bound to one."""
-    if isinstance(value, asyncio.AbstractEventLoop):
-        return value
-    if isinstance(value, _LOOP_BOUND):
-        loop = getattr(value, "_loop", None)
-    else:
-        get_loop = getattr(value, "get_loop", None)
-        if not callable(get_loop):
-            return None
-        try:
-            loop = get_loop()
-        except Exception:  # a get_loop() of another meaning, or a broken one
-            return None
-    return loop if isinstance(loop, asyncio.AbstractEventLoop) else None
+def scope_in(item: pytest.Item, fixture: str) -> str | None:
+    """The scope of fixture ``fixture`` as ``item`` sees it; ``None`` if unknown."""
+    if not isinstance(item, pytest.Function):
+        return None
+    definitions = _compat.fixturedefs_of(item, fixture)
+    return str(definitions[-1].scope) if definitions else None
 
 
 def explain(
     funcargs: Mapping[str, object],
     test_loop: asyncio.AbstractEventLoop | None,
     loop_names: Mapping[int, str],
+    scope_of: ScopeOf | None = None,
 ) -> list[str]:
-    """One line per fixture value bound to another loop than ``test_loop``.
+    """One line per fixture value bound to another loop than ``test_loop``, then advice.
 
     For a test without a loop of its own (a sync test), every loop-bound
     value is listed when they do not all share one loop.
 
     :param loop_names: fixture names of the loops known to the plugin, by ``id``.
+    :param scope_of: a fixture's scope by name, for the loops' scopes and the advice.
     """
     names = dict(loop_names)
     names.update((id(value), name) for name, value in funcargs.items() if _is_loop(value))
-    bound = [(name, value, loop) for name, value in funcargs.items() if (loop := loop_of(value))]
+    scopes = _Scopes(names, scope_of)
+    bound = [
+        (name, path, value, loop)
+        for name, fixture_value in funcargs.items()
+        for path, value, loop in loop_bound.find_bound(fixture_value)
+    ]
     if test_loop is None:
-        if len({id(loop) for _, _, loop in bound}) < 2:
+        if len({id(loop) for *_, loop in bound}) < 2:
             return []
         return [
-            _messages.fixture_loop(name, _kind(value), _describe(loop, names))
-            for name, value, loop in bound
+            _messages.fixture_loop(name, _kind(value), scopes.describe(loop), path)
+            for name, path, value, loop in bound
         ]
-    test_side = _describe(test_loop, names)
-    return [
-        _messages.fixture_is_other_loop(name, _label(loop), test_side)
-        if loop is value
-        else _messages.fixture_on_other_loop(name, _kind(value), _describe(loop, names), test_side)
-        for name, value, loop in bound
-        if loop is not test_loop
-    ]
+    test_side = scopes.describe(test_loop)
+    lines: list[str] = []
+    advice: dict[str, str] = {}
+    for name, path, value, loop in bound:
+        if loop is test_loop:
+            continue
+        if loop is value:
+            lines.append(_messages.fixture_is_other_loop(name, _label(loop), test_side, path))
+            continue
+        its_loop = scopes.describe(loop)
+        lines.append(_messages.fixture_on_other_loop(name, _kind(value), its_loop, test_side, path))
+        advice.setdefault(name, scopes.advice(name, loop, test_loop))
+    return lines + [text for text in advice.values() if text]
+
+
+class _Scopes:
+    """Names loops by their fixture and scope, and says how to share one."""
+
+    def __init__(self, names: Mapping[int, str], scope_of: ScopeOf | None) -> None:
+        self.names = names
+        self.scope_of: ScopeOf = scope_of or _unknown_scope
+
+    def loop_scope(self, loop: asyncio.AbstractEventLoop) -> str | None:
+        name = self.names.get(id(loop))
+        return self.scope_of(name) if name else None
+
+    def describe(self, loop: asyncio.AbstractEventLoop) -> str:
+        name = self.names.get(id(loop))
+        if not name:
+            return f"the loop {_label(loop)}"
+        scope = self.scope_of(name)
+        loop_words = f"{scope}-scoped loop" if scope else "loop"
+        return f"the {loop_words} of fixture {name!r} ({_label(loop)})"
+
+    def advice(
+        self, fixture: str, loop: asyncio.AbstractEventLoop, test_loop: asyncio.AbstractEventLoop
+    ) -> str:
+        its_scope, test_scope = self.loop_scope(loop), self.loop_scope(test_loop)
+        if its_scope is None or test_scope is None:
+            return ""  # a loop the fixture made itself: only the general hint applies
+        fixture_scope = self.scope_of(fixture) or "function"
+        movable = SCOPE_ORDER.get(fixture_scope, 0) <= SCOPE_ORDER.get(test_scope, 0)
+        return _messages.mixed_loops_advice(fixture, fixture_scope, its_scope, test_scope, movable)
 
 
 def add_to_report(report: pytest.TestReport, lines: list[str]) -> None:
@@ -101,6 +139,10 @@ def add_to_report(report: pytest.TestReport, lines: list[str]) -> None:
         report.sections.append((_messages.mixed_loops_title(), text))
 
 
+def _unknown_scope(_fixture: str) -> str | None:
+    return None
+
+
 def _is_loop(value: object) -> bool:
     return isinstance(value, asyncio.AbstractEventLoop)
 
@@ -111,8 +153,3 @@ def _kind(value: object) -> str:
 
 def _label(loop: asyncio.AbstractEventLoop) -> str:
     return f"{type(loop).__name__} at {id(loop):#x}"
-
-
-def _describe(loop: asyncio.AbstractEventLoop, names: Mapping[int, str]) -> str:
-    name = names.get(id(loop))
-    return f"the loop of fixture {name!r} ({_label(loop)})" if name else f"the loop {_label(loop)}"

@@ -12,12 +12,20 @@ import pytest
 
 from pytest_asyncio import _compat, _messages
 from pytest_asyncio._runner import RunFailed, run_coroutine
-from pytest_asyncio._settings import SCOPE_ORDER, Settings, parse_scope, parse_timeout
+from pytest_asyncio._settings import (
+    SCOPE_ORDER,
+    Settings,
+    Severity,
+    parse_severity,
+    parse_timeout,
+)
+from pytest_asyncio.clock.switch import wants_virtual_clock
 from pytest_asyncio.fixtures.loop import LoopFixture
 from pytest_asyncio.fixtures.process_pool import ProcessPoolLoopFixture
 from pytest_asyncio.fixtures.scoped_loops import loop_fixture_name
+from pytest_asyncio.loop_factories import is_implemented, is_valid_subset
 
-_ACCEPTED = frozenset({"loop_factories", "loop_scope", "scope", "timeout"})
+_ACCEPTED = frozenset({"clock", "diagnostics", "loop_factories", "loop_scope", "scope", "timeout"})
 
 
 @dataclass  # not frozen: made once per test at collection, where frozen costs
@@ -28,6 +36,10 @@ class AsyncTest:
     loop_fixture: str
     timeout: float | None
     error: str | None = None
+    #: The test asked for the virtual clock (see ``pytest_asyncio.clock``).
+    virtual_clock: bool = False
+    #: The marker's ``diagnostics=``; ``None``: the configured severity.
+    diagnostics: Severity | None = None
 
 
 class AsyncMarker:
@@ -52,7 +64,8 @@ class AsyncMarker:
         """Declare the marker so ``--strict-markers`` accepts it."""
         config.addinivalue_line(
             "markers",
-            f"{cls.name}(loop_scope=None, timeout=None, loop_factories=None): {cls.description}",
+            f"{cls.name}(loop_scope=None, timeout=None, loop_factories=None, "
+            f"clock=None, diagnostics=None): {cls.description}",
         )
 
     def prepare(self, item: pytest.Function, mark: pytest.Mark | None) -> AsyncTest:
@@ -66,20 +79,43 @@ class AsyncMarker:
         kwargs = mark.kwargs if mark is not None and error is None else {}
         loop_scope: str | None = None
         timeout = self.settings.timeout
+        diagnostics: Severity | None = None
         try:
             scope = kwargs.get("loop_scope", kwargs.get("scope"))
             if scope is None or (isinstance(scope, str) and scope in SCOPE_ORDER):
                 loop_scope = scope
             else:
-                loop_scope = parse_scope(f"{item.nodeid}: loop_scope", scope)
+                error = _messages.invalid_marker_scope(item.nodeid, self.name, scope)
             if "timeout" in kwargs:
                 timeout = parse_timeout(f"{item.nodeid}: timeout", kwargs["timeout"])
+            virtual_clock = wants_virtual_clock(item, kwargs.get("clock"), self.settings.clock)
+            if "diagnostics" in kwargs:
+                diagnostics = parse_severity(f"{item.nodeid}: diagnostics", kwargs["diagnostics"])
         except pytest.UsageError as exc:
-            error = str(exc)
+            error, virtual_clock = str(exc), False
         loop_scope = loop_scope or self.settings.default_test_loop_scope
         loop = loop_fixture_name(self.loop_fixture, loop_scope)
         _compat.request_fixture(item, loop)
-        return AsyncTest(marker=self, loop_fixture=loop, timeout=timeout, error=error)
+        return AsyncTest(
+            marker=self,
+            loop_fixture=loop,
+            timeout=timeout,
+            error=error,
+            virtual_clock=virtual_clock,
+            diagnostics=diagnostics,
+        )
+
+    def loop_fixture_for(self, mark: pytest.Mark | None) -> str:
+        """The loop fixture a test with ``mark`` runs on, as :meth:`prepare` decides
+        (for a bad ``loop_scope``, the default: such a test errors anyway).
+
+        Used while collecting, before :meth:`prepare`.
+        """
+        kwargs = mark.kwargs if mark is not None else {}
+        scope = kwargs.get("loop_scope", kwargs.get("scope"))
+        if not isinstance(scope, str) or scope not in SCOPE_ORDER:
+            scope = self.settings.default_test_loop_scope
+        return loop_fixture_name(self.loop_fixture, scope)
 
     def _check_arguments(self, item: pytest.Function, mark: pytest.Mark | None) -> str | None:
         if mark is None:
@@ -89,6 +125,14 @@ class AsyncMarker:
         unknown = sorted(set(mark.kwargs) - _ACCEPTED)
         if unknown:
             return _messages.unknown_marker_argument(item.nodeid, self.name, unknown)
+        if "scope" in mark.kwargs and "loop_scope" in mark.kwargs:
+            return _messages.scope_and_loop_scope(item.nodeid)
+        if mark.kwargs.get("loop_factories") is not None:
+            if not is_valid_subset(mark.kwargs["loop_factories"]):
+                value = mark.kwargs["loop_factories"]
+                return _messages.bad_loop_factories_argument(item.nodeid, self.name, value)
+            if not is_implemented(item.config):
+                return _messages.loop_factories_without_hook(item.nodeid, self.name)
         return None
 
     def run(self, item: pytest.Function, test: AsyncTest) -> None:

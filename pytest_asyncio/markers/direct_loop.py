@@ -15,10 +15,12 @@ that name. The loop is the same one the fixture would have given:
   for the scoped fixture; the first test of each scope, which finds nothing
   cached, sets the fixture up through pytest as before.
 
-Anything else (a plain ``@pytest.fixture def event_loop()``, a subclass that
-overrides ``from_request``, an overridden ``event_loop_policy``, a test
-parametrized by the ``pytest_asyncio_loop_factories`` hook) keeps the
-fixture path.
+Anything else (``--setup-show``, ``--setup-only`` or ``--setup-plan``, which
+list the loop fixture's setup; a plain ``@pytest.fixture def event_loop()``, a
+subclass that overrides ``from_request`` such as ``ProcessPoolLoopFixture``,
+which asks for ``event_loop``'s class, an overridden ``event_loop_policy``, a
+test parametrized by the ``pytest_asyncio_loop_factories`` hook, a module where
+a loop has a parameter behind it) keeps the fixture path.
 """
 
 from __future__ import annotations
@@ -74,6 +76,8 @@ class DirectLoop:
 
     @classmethod
     def _decide(cls, item: pytest.Function, name: str) -> DirectLoop | None:
+        if getattr(item.config.option, "setupshow", False):
+            return None  # --setup-show/-only/-plan list the loop fixture's setup
         definitions = _compat.fixturedefs_of(item, name)
         if not definitions or definitions[-1].params is not None:
             return None
@@ -114,6 +118,7 @@ class DirectLoop:
         check = watch(loop, self.name, "function", item.nodeid)
 
         def close() -> None:
+            __tracebackhide__ = True  # a diagnostics error is the report, not these frames
             try:
                 check()
             finally:

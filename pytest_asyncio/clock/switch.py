@@ -1,0 +1,148 @@
+"""Which loops run on the virtual clock, test by test, and the ``virtual_clock`` fixture.
+
+A test asks for the clock with ``@pytest.mark.asyncio(clock="virtual")``
+(also through ``pytestmark``), by requesting the ``virtual_clock`` fixture,
+or for a whole suite with ``asyncio_clock = virtual``. The clock goes on
+every loop set up for such a test (the test's loop first of all) and on the
+wider loop it shares with earlier tests. While a test that asked for it
+runs, every loop that carries a clock runs on virtual time; while another
+test runs, those loops' time runs at real speed, on from where it stood, so
+a shared loop's time stays monotonic.
+
+Nothing here runs for a suite that never asks for the clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import pytest
+from typing_extensions import Self
+
+from pytest_asyncio import _compat, _messages
+from pytest_asyncio._settings import parse_clock
+from pytest_asyncio.clock.virtual import ClockUnsupported, VirtualClock, any_clock, live_clocks
+from pytest_asyncio.fixtures.base import Fixture, ScopeName
+from pytest_asyncio.fixtures.loop import LoopFixture, loop_class_in_force
+
+if TYPE_CHECKING:
+    from pytest_asyncio.markers.async_marker import AsyncTest
+
+#: The fixture a test requests to read and drive its loop's clock.
+FIXTURE_NAME = "virtual_clock"
+
+
+def wants_virtual_clock(item: pytest.Function, asked: object, default: str) -> bool:
+    """Whether ``item`` runs on the virtual clock.
+
+    :param asked: the marker's ``clock=`` argument, ``None`` if not given.
+    :param default: the ``asyncio_clock`` setting.
+    :raises pytest.UsageError: for a bad ``clock=``, or ``clock="real"``
+        with the ``virtual_clock`` fixture.
+    """
+    uses_fixture = FIXTURE_NAME in item.fixturenames
+    if asked is None:
+        return uses_fixture or default == "virtual"
+    virtual = parse_clock(f"{item.nodeid}: clock", asked) == "virtual"
+    if uses_fixture and not virtual:
+        raise pytest.UsageError(_messages.clock_fixture_with_real_clock(item.nodeid))
+    return virtual
+
+
+class ClockSwitch:
+    """Puts the clock on the loops of the tests that ask for it, and switches it."""
+
+    def __init__(self) -> None:
+        #: Real seconds before a jump; ``None``: the clock class's default.
+        self.threshold: float | None = None
+        self._item: pytest.Item | None = None
+        self._test: AsyncTest | None = None
+
+    def needed(self, test: AsyncTest | None) -> bool:
+        """Whether :meth:`begin` has anything to do; cheap, checked for every test."""
+        return (test is not None and test.virtual_clock) or any_clock()
+
+    def begin(self, item: pytest.Item, test: AsyncTest | None) -> None:
+        """As ``item``'s setup starts: switch every clock, put one on its cached loop.
+
+        :raises pytest.fail.Exception: if that loop cannot carry the clock.
+        """
+        virtual = test is not None and test.virtual_clock
+        self._item, self._test = (item, test) if virtual else (None, None)
+        for clock in live_clocks():
+            clock.virtual = virtual
+        if test is None or not virtual or not isinstance(item, pytest.Function):
+            return
+        definitions = _compat.fixturedefs_of(item, test.loop_fixture)
+        if definitions:
+            found, loop = _compat.cached_fixture_value(definitions[-1])
+            if found and isinstance(loop, asyncio.AbstractEventLoop) and not loop.is_closed():
+                self.put_on(loop)
+
+    def put_on(self, loop: asyncio.AbstractEventLoop) -> VirtualClock:
+        """The clock of ``loop``, installed now if it has none, in virtual mode.
+
+        :raises ClockUnsupported: if ``loop`` cannot carry the clock.
+        """
+        clock = VirtualClock.of(loop)
+        if clock is None:
+            clock = self._clock_class().install(loop, self.threshold)
+        clock.virtual = True
+        return clock
+
+    def put_on_fixture_loop(
+        self, loop: object, fixturedef: Any, request: pytest.FixtureRequest
+    ) -> None:
+        """:meth:`put_on` for a loop fixture just set up; fails the fixture if refused."""
+        if not isinstance(loop, asyncio.AbstractEventLoop):
+            return
+        try:
+            self.put_on(loop)
+        except ClockUnsupported as exc:
+            fixturedef.finish(request)  # pytest cached it: drop it, it is closed
+            pytest.fail(str(exc), pytrace=False)
+
+    def loop_name(self, item: pytest.Item) -> str | None:
+        """The loop fixture of ``item``, if it is the running test on the clock."""
+        test = self._test
+        return test.loop_fixture if test is not None and self._item is item else None
+
+    def _clock_class(self) -> type[VirtualClock]:
+        test, item = self._test, self._item
+        if test is None or item is None:
+            return LoopFixture.clock_class
+        base = test.marker.loop_fixture
+        return loop_class_in_force(item, base, LoopFixture).clock_class
+
+
+SWITCH = pytest.StashKey[ClockSwitch]()
+
+
+class VirtualClockFixture(Fixture[VirtualClock]):
+    """The ``virtual_clock`` fixture: the clock of the test's loop.
+
+    Requesting it turns the virtual clock on for the test (as
+    ``clock="virtual"`` on the marker does).
+    """
+
+    name: ClassVar[str] = FIXTURE_NAME
+    scope: ClassVar[ScopeName] = "function"
+
+    def __init__(self, clock: VirtualClock) -> None:
+        self.clock = clock
+
+    @classmethod
+    def from_request(cls, request: pytest.FixtureRequest) -> Self:
+        switch = request.config.stash.get(SWITCH, None)
+        name = switch.loop_name(request.node) if switch is not None else None
+        if name is None:
+            message = _messages.clock_fixture_needs_async_test(request.node.nodeid)
+            pytest.fail(message, pytrace=False)
+        clock = VirtualClock.of(request.getfixturevalue(name))
+        assert clock is not None, "the plugin puts the clock on the test's loop at setup"
+        return cls(clock)
+
+    def setup(self) -> VirtualClock:
+        """:returns: the clock of the test's loop."""
+        return self.clock

@@ -1,0 +1,291 @@
+"""A virtual clock for one asyncio loop: waiting for timers takes no real time.
+
+Why: most of the time an asyncio test suite spends is spent waiting, for
+retry back-offs, keep-alive intervals, ``wait_for`` timeouts and scheduled
+jobs. With the clock on a loop, ``loop.time()`` is virtual: it stands still
+while callbacks run, and when the loop has nothing to do but wait for its
+next timer, it jumps to that timer at once. Timers fire in the same order as
+in real time, and real I/O keeps working: the loop first looks for I/O for
+up to :attr:`VirtualClock.threshold` real seconds before it jumps.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import heapq
+import itertools
+import time
+import weakref
+from collections.abc import Callable
+from concurrent.futures import Executor
+from typing import Any, TypeVar
+
+from typing_extensions import Self
+
+from pytest_asyncio import _messages
+from pytest_asyncio.clock import _loop_access
+
+T = TypeVar("T")
+
+# The clock of each loop that has one. Weak: a closed, forgotten loop goes.
+_CLOCKS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, VirtualClock] = (
+    weakref.WeakKeyDictionary()
+)
+
+#: A real-time timer: deadline by ``time.monotonic()``, order, the handle
+#: returned, and the call.
+_RealTimer = tuple[
+    float,
+    int,
+    asyncio.TimerHandle,
+    Callable[..., object],
+    tuple[Any, ...],
+    "contextvars.Context | None",
+]
+
+#: ``advance()`` lets due callbacks run for at most this many loop iterations.
+_SETTLE_ROUNDS = 1000
+
+
+class ClockUnsupported(RuntimeError):
+    """The loop cannot carry a virtual clock (it is not an asyncio selector loop)."""
+
+
+class VirtualClock:
+    """The virtual time of one event loop, and the means to move it.
+
+    Made by :meth:`install`; the ``virtual_clock`` fixture hands a test the
+    clock of its loop. Subclass it and name the subclass in
+    :attr:`pytest_asyncio.LoopFixture.clock_class` to change, for example,
+    the default :attr:`threshold`.
+    """
+
+    #: Real seconds the loop looks for I/O before jumping to its next timer,
+    #: when a socket, pipe or executor job could still wake it. A loop that
+    #: waits only for timers jumps at once.
+    threshold: float = 0.01
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, threshold: float | None = None) -> None:
+        """Prepare a clock for ``loop``; :meth:`install` puts it on the loop.
+
+        :param threshold: overrides the class's :attr:`threshold`.
+        :raises ClockUnsupported: if ``loop`` is not an asyncio selector loop.
+        """
+        selector = _loop_access.selector_of(loop)
+        if selector is None:
+            raise ClockUnsupported(_messages.clock_unsupported(type(loop)))
+        if threshold is not None:
+            self.threshold = threshold
+        self._loop = weakref.ref(loop)
+        self._selector = selector
+        self._now = loop.time()
+        self._offset = 0.0  # real-speed mode: loop time minus time.monotonic()
+        self._virtual = True
+        self._jobs = 0  # executor jobs in flight, which may still wake the loop
+        self._real_timers: list[_RealTimer] = []
+        self._order = itertools.count()
+        self._select = selector.select
+        # The class's methods, not bound ones: the loop holds the clock, and
+        # a clock holding the loop back would keep both alive until a gc run.
+        self._loop_class = type(loop)
+
+    @classmethod
+    def install(cls, loop: asyncio.AbstractEventLoop, threshold: float | None = None) -> Self:
+        """Put a clock of this class on ``loop``, starting at ``loop.time()``.
+
+        Timers already scheduled keep their times. Virtual time starts where
+        the loop's time stood, so it carries on monotonically.
+
+        :param threshold: overrides the class's :attr:`threshold`.
+        :returns: the new clock, running in virtual mode.
+        :raises ClockUnsupported: if ``loop`` cannot carry the clock (uvloop,
+            a proactor loop), or already carries one.
+        """
+        if loop in _CLOCKS:
+            raise ClockUnsupported(_messages.clock_installed_twice(type(loop)))
+        clock = cls(loop, threshold)
+        try:
+            _loop_access.shadow(
+                loop,
+                {
+                    "time": clock.time,
+                    "call_later": clock._call_later_on_loop,
+                    "run_in_executor": clock._run_in_executor_on_loop,
+                },
+            )
+            _loop_access.shadow(clock._selector, {"select": clock._select_on_loop})
+        except AttributeError:
+            raise ClockUnsupported(_messages.clock_unsupported(type(loop))) from None
+        _CLOCKS[loop] = clock
+        return clock
+
+    @staticmethod
+    def of(loop: asyncio.AbstractEventLoop) -> VirtualClock | None:
+        """The clock installed on ``loop``, or ``None``."""
+        return _CLOCKS.get(loop)
+
+    # -- reading and driving ------------------------------------------------
+
+    def time(self) -> float:
+        """The loop's time, in (virtual) seconds; what ``loop.time()`` returns.
+
+        :returns: a monotonic float, on the same scale as before the clock
+            was installed.
+        """
+        if self._virtual:
+            return self._now
+        return time.monotonic() + self._offset
+
+    @property
+    def virtual(self) -> bool:
+        """Whether time is virtual: it stands still while the loop works and
+        jumps to the next timer when the loop idles. ``False``: time runs at
+        real speed, on from where it stood.
+        """
+        return self._virtual
+
+    @virtual.setter
+    def virtual(self, on: bool) -> None:
+        if on and not self._virtual:
+            self._now = time.monotonic() + self._offset
+        elif not on and self._virtual:
+            self._offset = self._now - time.monotonic()
+        self._virtual = on
+
+    async def advance(self, seconds: float) -> None:
+        """Move virtual time forward by ``seconds``, running every timer that
+        falls due on the way at its own time, in order, then every callback
+        that became due.
+
+        Call it from a coroutine running on the clock's loop.
+
+        :param seconds: how far to move, ``0`` to only run what is due now.
+        :raises ValueError: for a negative ``seconds``.
+        :raises RuntimeError: off the clock's loop, or when time is not virtual.
+        """
+        if seconds < 0:
+            raise ValueError(_messages.clock_negative_advance(seconds))
+        loop = asyncio.get_running_loop()
+        if _CLOCKS.get(loop) is not self or not self._virtual:
+            raise RuntimeError(_messages.clock_not_driving())
+        if seconds:
+            await asyncio.sleep(seconds)  # the loop jumps timer by timer
+        for _ in range(_SETTLE_ROUNDS):
+            if not _loop_access.has_due_work(loop, self._now):
+                return
+            await asyncio.sleep(0)
+
+    def call_later_real(
+        self,
+        delay: float,
+        callback: Callable[..., object],
+        *args: Any,
+        context: contextvars.Context | None = None,
+    ) -> asyncio.TimerHandle:
+        """Schedule ``callback`` after ``delay`` *real* seconds, whatever virtual
+        time does: for timeouts that guard a test, which must stay real.
+
+        The plugin's own timers (callbacks defined in ``pytest_asyncio``)
+        scheduled with ``loop.call_later`` go here by themselves.
+
+        :returns: a handle whose ``cancel()`` cancels the call.
+        """
+        loop = self._owner()
+        handle = asyncio.TimerHandle(self.time() + delay, callback, args, loop, context)
+        timer = (time.monotonic() + delay, next(self._order), handle, callback, args, context)
+        heapq.heappush(self._real_timers, timer)
+        return handle
+
+    # -- what the loop calls in place of its own methods ---------------------
+
+    def _select_on_loop(self, timeout: float | None) -> list[Any]:
+        """Wait as the loop asked, but jump instead of sleeping for a timer.
+
+        ``timeout`` is the virtual time to the loop's next timer; adding it
+        lands exactly on that timer's time.
+        """
+        jump = timeout if self._virtual and timeout is not None and timeout > 0 else 0.0
+        wait = timeout
+        if jump:
+            may_wake = self._jobs > 0 or _loop_access.waits_on_io(self._selector)
+            wait = min(jump, self.threshold) if may_wake else 0.0
+        if self._real_timers:
+            until_real = max(0.0, self._real_timers[0][0] - time.monotonic())
+            wait = until_real if wait is None else min(wait, until_real)
+        events: list[Any] = self._select(wait)
+        if self._real_timers and self._fire_real_timers():
+            return events
+        if jump and not events:
+            self._now += jump
+        return events
+
+    def _fire_real_timers(self) -> bool:
+        loop = self._loop()
+        now = time.monotonic()
+        fired = False
+        while self._real_timers and self._real_timers[0][0] <= now:
+            _, _, handle, callback, args, context = heapq.heappop(self._real_timers)
+            if loop is not None and not handle.cancelled():
+                loop.call_soon(_unless_cancelled, handle, callback, args, context=context)
+                fired = True
+        return fired
+
+    def _call_later_on_loop(
+        self,
+        delay: float,
+        callback: Callable[..., object],
+        *args: Any,
+        context: contextvars.Context | None = None,
+    ) -> asyncio.TimerHandle:
+        if _is_plugin_callback(callback):
+            return self.call_later_real(delay, callback, *args, context=context)
+        loop = self._owner()
+        return self._loop_class.call_later(loop, delay, callback, *args, context=context)
+
+    def _run_in_executor_on_loop(
+        self, executor: Executor | None, func: Callable[..., T], *args: Any
+    ) -> asyncio.Future[T]:
+        future = self._loop_class.run_in_executor(self._owner(), executor, func, *args)
+        self._jobs += 1
+        future.add_done_callback(self._job_done)
+        return future
+
+    def _owner(self) -> asyncio.AbstractEventLoop:
+        loop = self._loop()
+        assert loop is not None, "the clock's loop is gone"
+        return loop
+
+    def _job_done(self, _future: asyncio.Future[Any]) -> None:
+        self._jobs -= 1
+
+
+def live_clocks() -> list[VirtualClock]:
+    """The clocks of loops not yet closed; forgets the others."""
+    live = []
+    for loop, clock in list(_CLOCKS.items()):
+        if loop.is_closed():
+            del _CLOCKS[loop]
+        else:
+            live.append(clock)
+    return live
+
+
+def any_clock() -> bool:
+    """Whether some loop carries a clock: the plugin's check that costs nothing."""
+    return bool(_CLOCKS)
+
+
+def _is_plugin_callback(callback: Callable[..., object]) -> bool:
+    """Whether ``callback`` is the plugin's own (a test's timeout), not the user's."""
+    function = getattr(callback, "func", callback)  # functools.partial
+    module = getattr(function, "__module__", None)
+    return isinstance(module, str) and module.startswith("pytest_asyncio.")
+
+
+def _unless_cancelled(
+    handle: asyncio.TimerHandle, callback: Callable[..., object], args: tuple[Any, ...]
+) -> None:
+    """A real timer's call, skipped if it was cancelled after falling due."""
+    if not handle.cancelled():
+        callback(*args)

@@ -1,0 +1,87 @@
+"""Child processes a test started on its loop and left running.
+
+A process made with ``asyncio.create_subprocess_exec()`` and never waited
+for outlives its test, its loop and even pytest. Before a watched loop is
+torn down the plugin finds its live subprocess transports (see
+``_asyncio_compat.live_subprocess_transports``), describes them, and ends
+them: SIGTERM, then SIGKILL after a grace period, then waits until asyncio
+has reaped them and closes the transports, all while the loop still runs,
+so neither a zombie nor an "unclosed transport" ``ResourceWarning`` is left.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shlex
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from pytest_asyncio import _asyncio_compat
+
+#: Seconds a child gets to stop after SIGTERM, then after SIGKILL.
+TERMINATE_GRACE = 2.0
+KILL_GRACE = 5.0
+
+
+def live_children(loop: asyncio.AbstractEventLoop) -> list[Any]:
+    """The subprocess transports of ``loop`` whose process still runs."""
+    if loop.is_closed():
+        return []
+    return [
+        transport
+        for transport in _asyncio_compat.live_subprocess_transports(loop)
+        if transport.get_returncode() is None
+    ]
+
+
+def describe(transport: Any) -> str:
+    """``pid 1234: python -c '...'``: the process and the command that started it."""
+    popen = transport.get_extra_info("subprocess")
+    command = getattr(popen, "args", None)
+    if isinstance(command, (list, tuple)):
+        shown = shlex.join(str(part) for part in command)
+    else:
+        shown = str(command)
+    return f"pid {transport.get_pid()}: {shown}"
+
+
+def end_children(loop: asyncio.AbstractEventLoop, transports: list[Any]) -> None:
+    """Terminate, then kill, each child; wait until asyncio reaped it; close it."""
+    if not transports:
+        return
+    if loop.is_running():  # cannot wait here: closing the transport kills the child
+        _close(transports)
+        return
+    _signal(transports, "terminate")
+    loop.run_until_complete(_reaped(transports, TERMINATE_GRACE))
+    stubborn = [transport for transport in transports if transport.get_returncode() is None]
+    if stubborn:
+        _signal(stubborn, "kill")
+        loop.run_until_complete(_reaped(stubborn, KILL_GRACE))
+    _close(transports)
+    loop.run_until_complete(asyncio.sleep(0))  # the transports' connection_lost
+
+
+def end_live_children(loop: asyncio.AbstractEventLoop) -> None:
+    """End whatever children ``loop`` still has, silently (see ``LoopFixture.teardown``)."""
+    end_children(loop, live_children(loop))
+
+
+def _signal(transports: Iterable[Any], how: str) -> None:
+    for transport in transports:
+        try:
+            getattr(transport, how)()
+        except ProcessLookupError:  # exited meanwhile, or the transport is closed
+            pass
+
+
+def _close(transports: Iterable[Any]) -> None:
+    for transport in transports:
+        transport.close()
+
+
+async def _reaped(transports: list[Any], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while any(t.get_returncode() is None for t in transports) and time.monotonic() < deadline:
+        await asyncio.sleep(0.01)

@@ -1,0 +1,90 @@
+"""Where reported findings go: the test's report sections and the terminal summary.
+
+A finding in ``report`` mode is attached to the report of the test phase it
+arrived in: as a report section titled ``asyncio diagnostics`` (shown with
+a failure, by ``-rA`` / ``-rP``, by pytest-html), as a user property (so
+``--junitxml`` carries it), and as the report attribute
+``asyncio_diagnostics``, which pytest-xdist sends to the controller with the
+report. The terminal summary is built from that attribute, so it lists the
+findings of every worker.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from pytest_asyncio import _messages
+from pytest_asyncio.diagnostics.findings import Finding
+
+#: The report attribute: ``[owner, kind, count, text, of_a_test]`` per finding
+#: (JSON, for pytest-xdist).
+ATTRIBUTE = "asyncio_diagnostics"
+
+
+def attach(
+    item: pytest.Item, report: pytest.TestReport, findings: list[Finding]
+) -> tuple[str, str]:
+    """Put ``findings`` into ``report`` (of ``item``'s current phase).
+
+    :returns: the report section, for the caller to show elsewhere too.
+    """
+    text = "\n\n".join(finding.text for finding in findings)
+    section = (_messages.DIAGNOSTICS_TITLE, text)
+    report.sections.append(section)
+    item.user_properties.append(section)
+    report.user_properties.append(section)
+    entries = [[f.owner, f.kind, f.count, f.text, f.of_a_test] for f in findings]
+    setattr(report, ATTRIBUTE, entries)
+    return section
+
+
+class Summary:
+    """The findings of the session, by owner, for the terminal summary."""
+
+    def __init__(self) -> None:
+        #: ``(kind, count, text)`` per finding, by owner (a test id or a loop fixture).
+        self.by_owner: dict[str, list[tuple[str, int, str]]] = {}
+        #: The owners that are loop fixtures rather than tests.
+        self.fixtures: set[str] = set()
+
+    def collect(self, report: pytest.TestReport) -> None:
+        """Remember the findings a report carries (ours, or a worker's)."""
+        entries: Any = getattr(report, ATTRIBUTE, None)
+        if entries:
+            for owner, kind, count, text, of_a_test in entries:
+                found = self.by_owner.setdefault(str(owner), [])
+                found.append((str(kind), int(count), str(text)))
+                if not of_a_test:
+                    self.fixtures.add(str(owner))
+
+    def write(self, terminal: Any, severity: str) -> None:
+        """One line per test or loop fixture, then the totals; the full texts under ``-v``."""
+        if not self.by_owner:
+            return
+        terminal.write_sep("=", _messages.DIAGNOSTICS_TITLE)
+        verbose = terminal.config.getoption("verbose", 0) > 0
+        for owner, found in self.by_owner.items():
+            counts = ", ".join(_messages.finding_count(kind, n) for kind, n, _ in found)
+            terminal.write_line(f"{owner}: {counts}")
+            if verbose:
+                for _, _, text in found:
+                    for line in text.splitlines():
+                        terminal.write_line(f"    {line}")
+        terminal.write_line(_messages.diagnostics_totals(self._totals()))
+        for line in _messages.diagnostics_summary(severity).splitlines():
+            terminal.write_line(line)
+
+    def _totals(self) -> list[tuple[str, int, int, int]]:
+        """Per kind: the count, and in how many tests and loop fixtures."""
+        totals: dict[str, list[int]] = {}
+        for owner, found in self.by_owner.items():
+            is_test = owner not in self.fixtures
+            for kind in {kind for kind, _, _ in found}:
+                entry = totals.setdefault(kind, [0, 0, 0])
+                entry[0] += sum(n for k, n, _ in found if k == kind)
+                entry[1 if is_test else 2] += 1
+        order = list(_messages.FINDING_KINDS)
+        ordered = sorted(totals.items(), key=lambda item: order.index(item[0]))
+        return [(kind, values[0], values[1], values[2]) for kind, values in ordered]

@@ -1,0 +1,137 @@
+"""Declare, while collecting, the loop fixtures a test will use, so pytest parametrizes them.
+
+Why: the plugin finds a test's loop, and its async fixtures' loops, by name
+when they run (``request.getfixturevalue``), but pytest parametrizes only
+the fixtures a test declares. A user's ``event_loop`` with ``params=[...]``
+(how suites for pytest-asyncio 0.21 run every test on several loops), or a
+parametrized ``event_loop_policy`` (how suites for 0.23 to 1.x do), must be
+in the test's fixture closure before pytest's own ``pytest_generate_tests``
+reads it; otherwise pytest refuses the fixture at setup ("no parameter
+defined") and collects half the tests.
+
+Why only then: most suites have no parameter behind any loop, and their
+tests get nothing added. That is decided once per module or class; each
+test then costs a dict lookup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+
+from pytest_asyncio import _compat
+from pytest_asyncio.fixture_setup import belongs_to_other_plugin
+from pytest_asyncio.fixtures.async_fixtures import Kind, kind_of
+from pytest_asyncio.fixtures.declare import declared
+from pytest_asyncio.fixtures.fixture_loops import fixture_loop_name
+from pytest_asyncio.fixtures.policy import POLICY_FIXTURE
+
+#: A fixture name and the definitions pytest will use for it, closest last.
+Closure = dict[str, Sequence[Any]]
+
+
+class LoopDependencies:
+    """The ``pytest_generate_tests`` work that declares a test's parametrized loops."""
+
+    def __init__(self, mode: str, default_fixture_loop_scope: str | None, loop_names: set[str]):
+        self.mode = mode
+        self.default = default_fixture_loop_scope
+        self.loop_names = sorted(loop_names | {POLICY_FIXTURE})
+        #: Per module or class: every loop's closure and whether a parameter
+        #: is in it; empty where none is.
+        self._by_parent: dict[object, dict[str, tuple[Closure, bool]]] = {}
+        self._last: tuple[object, dict[str, tuple[Closure, bool]]] = (None, {})
+
+    def parametrized(self, definition: pytest.Function) -> dict[str, tuple[Closure, bool]]:
+        """The loops seen from ``definition``, if any has a parameter behind it.
+
+        :returns: by loop fixture name, the fixtures to declare for it (the
+            loop and what it requests) and whether a parameter is among them;
+            empty in the common case, where there is none.
+        """
+        key = definition.parent
+        if key is self._last[0]:  # the tests of a collector come one after another
+            return self._last[1]
+        found = self._by_parent.get(key)
+        if found is None:
+            found = {name: loop_closure(definition, name) for name in self.loop_names}
+            if not any(parametrized for _, parametrized in found.values()):
+                found = {}
+            self._by_parent[key] = found
+        self._last = (key, found)
+        return found
+
+    def declare(
+        self,
+        metafunc: pytest.Metafunc,
+        loops: dict[str, tuple[Closure, bool]],
+        test_loop: str | None,
+    ) -> None:
+        """Add the loops the test will use to its closure, and what they request.
+
+        All of them, not only the parametrized ones: pytest then sets them up
+        after a parametrized ``event_loop_policy`` they read, so a wide loop
+        made from the policy's last value is torn down with it first. As in
+        pytest-asyncio 1.x, where the policy is an autouse fixture, a
+        parametrized policy parametrizes every test.
+
+        :param loops: what :meth:`parametrized` returned for the test.
+        :param test_loop: the loop fixture of an async test, ``None`` for a sync one.
+        """
+        policy, parametrized = loops[POLICY_FIXTURE]
+        if parametrized:
+            _compat.declare_fixtures(metafunc, policy, first=POLICY_FIXTURE)
+        names = [test_loop] if test_loop is not None else []
+        names.extend(self._fixture_loops(metafunc, test_loop))
+        for name in names:
+            closure = loops.get(name)
+            if closure is not None:
+                _compat.declare_fixtures(metafunc, closure[0])
+
+    def _fixture_loops(self, metafunc: pytest.Metafunc, test_loop: str | None) -> list[str]:
+        """The loops the test's async fixtures will run on, as the adapter decides."""
+        definition = metafunc.definition
+        found: list[str] = []
+        for name, definitions in list(_compat.closure_fixturedefs(metafunc).items()):
+            if not definitions or name in self.loop_names:
+                continue
+            fixturedef = definitions[-1]
+            if kind_of(fixturedef.func) is Kind.SYNC:
+                continue
+            declaration = declared(fixturedef.func)
+            if declaration is None and test_loop is None:
+                if self.mode == "strict" or belongs_to_other_plugin(definition):
+                    continue  # not ours to run
+            try:
+                found.append(
+                    fixture_loop_name(fixturedef, declaration, self.default, test_loop, definition)
+                )
+            except pytest.fail.Exception:  # the fixture reports it when it runs
+                continue
+        return found
+
+
+def loop_closure(node: pytest.Item, name: str) -> tuple[Closure, bool]:
+    """Fixture ``name`` and what it requests, and whether a parameter is among them.
+
+    Follows a definition that requests the one it overrides, as pytest does.
+    """
+    closure: Closure = {}
+    parametrized = False
+    pending = [name]
+    while pending:
+        current = pending.pop(0)
+        if current in closure:
+            continue
+        definitions = _compat.visible_fixturedefs(node, current)
+        if not definitions:  # ``request``, or a name pytest reports itself
+            continue
+        closure[current] = definitions
+        for fixturedef in reversed(definitions):
+            parametrized = parametrized or fixturedef.params is not None
+            pending.extend(fixturedef.argnames)
+            if current not in fixturedef.argnames:
+                break
+    return closure, parametrized
