@@ -259,15 +259,25 @@ def test_the_original_policy_is_back_when_loops_end_out_of_order(
         import pytest
 
 
+        @pytest.mark.asyncio
+        async def test_on_a_function_loop():
+            pass
+
+
+        @pytest.mark.asyncio(loop_scope="session")
+        async def test_on_the_session_loop():
+            pass
+
+
         @pytest.mark.asyncio(loop_scope="module")
         async def test_on_the_module_loop():
             pass
 
 
         @pytest.mark.asyncio
-        async def test_on_a_function_loop():
+        async def test_on_another_function_loop():
             pass
         """
     )
-    pytester.runpytest("-W", "error").assert_outcomes(passed=4)
+    pytester.runpytest("-W", "error").assert_outcomes(passed=8)
     assert _asyncio_compat.default_policy() is before
