@@ -69,16 +69,43 @@ def user_policy_new_loop(policy: Any) -> asyncio.AbstractEventLoop:
     return loop
 
 
-def install_policy(policy: Any) -> Any:
-    """Make ``policy`` the global one (the user's ``event_loop_policy`` asked for it).
+class _InstalledPolicies:
+    """The user's policies the plugin made global, counted while their loops live.
 
-    :returns: the policy it replaces, to put back later.
+    Loops end in any order (a module loop outlives the function loops made
+    after it), so each loop does not put back what it found: the policy in
+    force before the first of them is put back when the last one ends.
     """
+
+    def __init__(self) -> None:
+        self.live = 0
+        self.before: Any = None
+
+
+_INSTALLED = _InstalledPolicies()
+
+
+def install_policy(policy: Any) -> None:
+    """Make ``policy`` the global one (the user's ``event_loop_policy`` asked for it)
+    until the matching :func:`release_policy`."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
-        previous = _policy()
+        if _INSTALLED.live == 0:
+            _INSTALLED.before = _policy()
+        _INSTALLED.live += 1
         asyncio.set_event_loop_policy(policy)
-    return previous
+
+
+def release_policy() -> None:
+    """Undo one :func:`install_policy`; the last one puts the original policy back."""
+    if _INSTALLED.live == 0:
+        return
+    _INSTALLED.live -= 1
+    if _INSTALLED.live == 0:
+        before, _INSTALLED.before = _INSTALLED.before, None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            asyncio.set_event_loop_policy(before)
 
 
 def default_policy() -> Any:

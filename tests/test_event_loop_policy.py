@@ -224,3 +224,60 @@ def test_a_class_level_policy_is_in_force_for_that_class_only(pytester: pytest.P
     )
     result = pytester.runpytest("-W", "error", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=3)
+
+
+def test_the_original_policy_is_back_when_loops_end_out_of_order(
+    pytester: pytest.Pytester,
+) -> None:
+    """A module loop outlives the function loops made after it: the policy in
+    force before the first of them is the one put back after the last."""
+    from pytest_asyncio import _asyncio_compat
+
+    before = _asyncio_compat.default_policy()
+    pytester.makeconftest(
+        """
+        import asyncio
+
+        import pytest
+
+
+        class PolicyA(asyncio.DefaultEventLoopPolicy):
+            pass
+
+
+        class PolicyB(asyncio.DefaultEventLoopPolicy):
+            pass
+
+
+        @pytest.fixture(scope="session", params=[PolicyA, PolicyB])
+        def event_loop_policy(request):
+            return request.param()
+        """
+    )
+    pytester.makepyfile(
+        """
+        import pytest
+
+
+        @pytest.mark.asyncio
+        async def test_on_a_function_loop():
+            pass
+
+
+        @pytest.mark.asyncio(loop_scope="session")
+        async def test_on_the_session_loop():
+            pass
+
+
+        @pytest.mark.asyncio(loop_scope="module")
+        async def test_on_the_module_loop():
+            pass
+
+
+        @pytest.mark.asyncio
+        async def test_on_another_function_loop():
+            pass
+        """
+    )
+    pytester.runpytest("-W", "error").assert_outcomes(passed=8)
+    assert _asyncio_compat.default_policy() is before

@@ -178,7 +178,8 @@ def test_a_plugin_writing_a_bad_mode_gets_the_usage_error(pytester: pytest.Pytes
     pytester.makepyfile("def test_nothing(): pass")
     result = pytester.runpytest()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*" + _messages.invalid_mode("legacy")])
+    # Set where --asyncio-mode lands, so named as that option.
+    result.stderr.fnmatch_lines(["*" + _messages.invalid_mode("legacy", "--asyncio-mode")])
 
 
 ANYIO_BESIDE_ASYNCIO = """

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from pytest_asyncio import _asyncio_compat
 from tests.conftest import RunClean
 
 LOOP_CLASSES = """
@@ -309,11 +310,14 @@ def test_sync():
 def test_a_parametrized_policy_parametrizes_every_test(pytester: pytest.Pytester) -> None:
     """As in pytest-asyncio 1.x, where the policy fixture is autouse; every
     loop scope makes its loops from the parameter's policy."""
+    before = _asyncio_compat.default_policy()
     pytester.makeconftest(POLICIES)
     pytester.makepyfile(POLICY_SUITE)
     pytester.makeini("[pytest]\nfilterwarnings = error\n")
     result = pytester.runpytest("-v", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=16)
+    # The loops ended in another order than they began: the policy is still put back.
+    assert _asyncio_compat.default_policy() is before
     lines = [
         "*::test_plain[[]{p}[]] PASSED*",
         "*::test_numbered[[]{p}-1[]] PASSED*",
