@@ -1,7 +1,7 @@
 """The loop of a marked test handed over without pytest's fixture machinery.
 
 When nothing but the marker needs the loop fixture, the plugin puts the loop
-into the test's funcargs itself (``pytest_asyncio/markers/direct_loop.py``).
+into the test's funcargs itself (``pytest_asyncio/loops/direct.py``).
 What a test sees must not change: the same loop whoever asks for it, the
 same cleanup and reports, and the fixture path wherever a user's code could
 tell the difference.
@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from pytest_asyncio.fixtures.loop import LoopFixture
-from pytest_asyncio.markers.direct_loop import DirectLoop
+from pytest_asyncio.loops.direct import DirectLoop
+from pytest_asyncio.loops.fixture import LoopFixture
 
 if TYPE_CHECKING:
     from conftest import RunClean

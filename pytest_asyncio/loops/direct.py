@@ -34,8 +34,8 @@ import pytest
 
 from pytest_asyncio import _compat, _messages
 from pytest_asyncio.fixtures.base import fixture_class
-from pytest_asyncio.fixtures.loop import FACTORY_FIXTURE, LoopFixture
-from pytest_asyncio.fixtures.policy import is_policy_overridden
+from pytest_asyncio.loops.fixture import FACTORY_FIXTURE, LoopFixture
+from pytest_asyncio.loops.policy import is_policy_overridden
 
 _LOOP_FROM_REQUEST = LoopFixture.from_request.__func__  # type: ignore[attr-defined]
 
