@@ -14,6 +14,9 @@ parametrization (``loops.factories``). So the rules live here only:
 4. a wide fixture with neither runs on an overridden ``event_loop`` at
    least as wide, else on the loop of its own scope (see
    :func:`_wide_fixture_loop`).
+
+Which *class* makes the chosen loop is chosen here too
+(:func:`loop_class_in_force`).
 """
 
 from __future__ import annotations
@@ -108,6 +111,22 @@ def _wide_fixture_loop(fixture: str, scope: ScopeName, node: pytest.Item) -> Loo
         _messages.fixture_wider_than_loop(fixture, scope, LoopFixture.name, override_scope),
         pytrace=False,
     )
+
+
+def loop_class_in_force(
+    node: pytest.Item | pytest.Collector, name: str, default: type[LoopFixture]
+) -> type[LoopFixture]:
+    """The ``LoopFixture`` subclass behind fixture ``name`` as seen from ``node``:
+    the class that makes every loop of ``name``'s family there.
+
+    :returns: ``default`` where ``name`` is a plain function (or not a subclass of it).
+    """
+    definitions = _compat.visible_fixturedefs(node, name)
+    if definitions:
+        owner = fixture_class(definitions[-1].func)
+        if isinstance(owner, type) and issubclass(owner, default):
+            return owner
+    return default
 
 
 def visible_scope(node: pytest.Item, name: str) -> ScopeName:
