@@ -21,7 +21,7 @@ Which *class* makes the chosen loop is chosen here too
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import pytest
 
@@ -31,9 +31,11 @@ from pytest_asyncio.loops.fixture import LoopFixture
 from pytest_asyncio.loops.scopes import ScopeName, is_narrower, loop_fixture_name
 
 
-@dataclass(frozen=True)
-class LoopChoice:
-    """The loop fixture chosen, and how long that loop lives."""
+class LoopChoice(NamedTuple):
+    """The loop fixture chosen, and how long that loop lives.
+
+    A named tuple, not a dataclass: the marker makes one per test at collection.
+    """
 
     #: The loop fixture's name, for ``request.getfixturevalue``.
     name: str
