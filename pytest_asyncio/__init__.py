@@ -6,7 +6,6 @@ from pytest_asyncio.clock import ClockUnsupported, VirtualClock
 from pytest_asyncio.clock.switch import VirtualClockFixture
 from pytest_asyncio.fixtures.base import Fixture
 from pytest_asyncio.fixtures.declare import fixture
-from pytest_asyncio.fixtures.loop import LoopFixture
 from pytest_asyncio.fixtures.ports import (
     PortFactory,
     PortFactoryFixture,
@@ -14,8 +13,9 @@ from pytest_asyncio.fixtures.ports import (
     UdpPortFactoryFixture,
     UdpPortFixture,
 )
-from pytest_asyncio.fixtures.process_pool import ProcessPoolLoopFixture
 from pytest_asyncio.items import is_async_test
+from pytest_asyncio.loops.fixture import LoopFixture
+from pytest_asyncio.loops.process_pool import ProcessPoolLoopFixture
 from pytest_asyncio.markers.async_marker import AsyncMarker, ProcessPoolMarker
 from pytest_asyncio.warnings import (
     DiagnosticWarning,

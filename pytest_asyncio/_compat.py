@@ -10,14 +10,11 @@ import functools
 import inspect
 import types
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 import pytest
 
-from pytest_asyncio._messages import VALID_SCOPES
-
-if TYPE_CHECKING:  # base.py imports this module: no import cycle at run time
-    from pytest_asyncio.fixtures.base import ScopeName
+from pytest_asyncio.loops.scopes import SCOPE_ORDER, ScopeName
 
 
 def test_argnames(item: pytest.Function) -> tuple[str, ...]:
@@ -243,8 +240,5 @@ def declare_fixtures(
         names.insert(at, name)
 
 
-_SCOPE_RANK = {scope: rank for rank, scope in enumerate(VALID_SCOPES)}
-
-
 def _scope_width(definitions: Sequence[Any]) -> int:
-    return _SCOPE_RANK.get(definitions[-1].scope, 0) if definitions else 0
+    return SCOPE_ORDER.get(definitions[-1].scope, 0) if definitions else 0

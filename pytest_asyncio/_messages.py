@@ -6,8 +6,9 @@ in exactly one spot.
 
 from __future__ import annotations
 
+from pytest_asyncio.loops.scopes import SCOPES
+
 VALID_MODES = ("auto", "strict")
-VALID_SCOPES = ("function", "class", "module", "package", "session")
 
 
 def invalid_mode(value: str, option: str = "asyncio_mode") -> str:
@@ -17,13 +18,13 @@ def invalid_mode(value: str, option: str = "asyncio_mode") -> str:
 
 def invalid_scope(option: str, value: str) -> str:
     # pytest-asyncio 1.x's wording, which users search for
-    return f"{value!r} is not a valid {option}. Valid scopes are: {', '.join(VALID_SCOPES)}."
+    return f"{value!r} is not a valid {option}. Valid scopes are: {', '.join(SCOPES)}."
 
 
 def invalid_marker_scope(test: str, marker: str, value: object) -> str:
     return (
         f"{test}: mark.{marker} got an unexpected loop scope value {value!r}. "
-        f"Valid scopes are: {', '.join(VALID_SCOPES)}."
+        f"Valid scopes are: {', '.join(SCOPES)}."
     )
 
 

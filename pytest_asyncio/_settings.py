@@ -9,13 +9,11 @@ from typing import Literal, cast
 import pytest
 
 from pytest_asyncio import _messages
-from pytest_asyncio.fixtures.base import ScopeName
+from pytest_asyncio.loops.scopes import ScopeName, is_scope
 
 Mode = Literal["auto", "strict", "unset"]
 Clock = Literal["real", "virtual"]
 Severity = Literal["report", "warn", "error", "off"]
-
-SCOPE_ORDER: dict[str, int] = {scope: rank for rank, scope in enumerate(_messages.VALID_SCOPES)}
 
 
 def add_options(parser: pytest.Parser) -> None:
@@ -187,9 +185,9 @@ def parse_scope(option: str, value: object) -> ScopeName | None:
     text = str(value).strip()
     if not text:
         return None
-    if text not in SCOPE_ORDER:
+    if not is_scope(text):
         raise pytest.UsageError(_messages.invalid_scope(option, text))
-    return cast(ScopeName, text)
+    return text
 
 
 def parse_timeout(option: str, value: object) -> float | None:
@@ -232,8 +230,3 @@ def parse_threshold(value: object) -> float | None:
     if not seconds >= 0:  # also refuses nan
         raise pytest.UsageError(_messages.invalid_clock_threshold(value))
     return seconds
-
-
-def is_narrower(scope: str, than: str) -> bool:
-    """Whether ``scope`` ends before ``than`` does."""
-    return SCOPE_ORDER[scope] < SCOPE_ORDER[than]

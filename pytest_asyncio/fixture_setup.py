@@ -25,7 +25,7 @@ from pytest_asyncio.diagnostics.hooks import DiagnosticsPlugin
 from pytest_asyncio.fixtures.async_fixtures import AsyncFixtureAdapter, Kind, kind_of
 from pytest_asyncio.fixtures.base import fixture_class
 from pytest_asyncio.fixtures.declare import Declared, declared
-from pytest_asyncio.fixtures.loop import close_loop
+from pytest_asyncio.loops.fixture import close_loop
 from pytest_asyncio.markers.async_marker import AsyncTest
 
 _OTHER_PLUGIN_MARKERS = ("anyio", "trio")

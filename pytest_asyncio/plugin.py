@@ -26,8 +26,6 @@ from pytest_asyncio.clock.switch import SWITCH, ClockSwitch, VirtualClockFixture
 from pytest_asyncio.diagnostics.hooks import DiagnosticsPlugin
 from pytest_asyncio.fixture_setup import FixtureSetup, belongs_to_other_plugin
 from pytest_asyncio.fixtures.async_fixtures import AsyncFixtureAdapter
-from pytest_asyncio.fixtures.loop import LoopFixture, no_loop_factory
-from pytest_asyncio.fixtures.policy import event_loop_policy
 from pytest_asyncio.fixtures.ports import (
     HOST,
     PortFactoryFixture,
@@ -36,13 +34,15 @@ from pytest_asyncio.fixtures.ports import (
     UdpPortFixture,
     bind_free_port,
 )
-from pytest_asyncio.fixtures.process_pool import ProcessPoolLoopFixture
-from pytest_asyncio.fixtures.scoped_loops import define_package_loops, scoped_loop_fixtures
 from pytest_asyncio.items import ASYNC_TEST, PLUGIN_NAME, is_async_test
-from pytest_asyncio.loop_dependencies import LoopDependencies
-from pytest_asyncio.loop_factories import LoopFactories, is_implemented
+from pytest_asyncio.loops.dependencies import LoopDependencies
+from pytest_asyncio.loops.direct import DirectLoop
+from pytest_asyncio.loops.factories import LoopFactories, is_implemented
+from pytest_asyncio.loops.fixture import LoopFixture, no_loop_factory
+from pytest_asyncio.loops.policy import event_loop_policy
+from pytest_asyncio.loops.process_pool import ProcessPoolLoopFixture
+from pytest_asyncio.loops.scoped import define_package_loops, scoped_loop_fixtures
 from pytest_asyncio.markers.async_marker import AsyncMarker, ProcessPoolMarker
-from pytest_asyncio.markers.direct_loop import DirectLoop
 
 __all__ = [
     "event_loop",

@@ -1,7 +1,7 @@
 """The loop of a marked test handed over without pytest's fixture machinery.
 
 When nothing but the marker needs the loop fixture, the plugin puts the loop
-into the test's funcargs itself (``pytest_asyncio/markers/direct_loop.py``).
+into the test's funcargs itself (``pytest_asyncio/loops/direct.py``).
 What a test sees must not change: the same loop whoever asks for it, the
 same cleanup and reports, and the fixture path wherever a user's code could
 tell the difference.
@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from pytest_asyncio.fixtures.loop import LoopFixture
-from pytest_asyncio.markers.direct_loop import DirectLoop
+from pytest_asyncio import _messages
+from pytest_asyncio.loops.direct import DirectLoop
+from pytest_asyncio.loops.fixture import LoopFixture
 
 if TYPE_CHECKING:
     from conftest import RunClean
@@ -106,6 +107,34 @@ def test_an_exception_while_closing_is_the_tests(pytester: pytest.Pytester) -> N
     result.assert_outcomes(passed=2, warnings=2)
     result.stdout.fnmatch_lines(["*::test_leaves_a_stubborn_task", "*LeakedTaskWarning*"])
     result.stdout.fnmatch_lines(["*LoopExceptionWarning*", "*ValueError: refused to stop*"])
+
+
+def test_a_closed_loop_is_refused_as_the_fixture_refuses_it(
+    pytester: pytest.Pytester, run_clean: RunClean
+) -> None:
+    """A subclass's new_loop() returning a closed loop: the same error either way."""
+    pytester.makepyfile(
+        """
+        import asyncio
+        import pytest
+        from pytest_asyncio import LoopFixture
+
+        class ClosedLoop(LoopFixture):
+            def new_loop(self):
+                loop = asyncio.new_event_loop()
+                loop.close()
+                return loop
+
+        event_loop = ClosedLoop.fixture()
+
+        @pytest.mark.asyncio
+        async def test_marked():
+            pass
+        """
+    )
+    result = run_clean()
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines([_messages.loop_is_closed("event_loop")])
 
 
 # -- when the fixture path stays ---------------------------------------------

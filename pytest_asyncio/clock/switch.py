@@ -23,8 +23,10 @@ from typing_extensions import Self
 from pytest_asyncio import _compat, _messages
 from pytest_asyncio._settings import parse_clock
 from pytest_asyncio.clock.virtual import ClockUnsupported, VirtualClock, any_clock, live_clocks
-from pytest_asyncio.fixtures.base import Fixture, ScopeName
-from pytest_asyncio.fixtures.loop import LoopFixture, loop_class_in_force
+from pytest_asyncio.fixtures.base import Fixture
+from pytest_asyncio.loops.choose import loop_class_in_force
+from pytest_asyncio.loops.fixture import LoopFixture
+from pytest_asyncio.loops.scopes import ScopeName
 
 if TYPE_CHECKING:
     from pytest_asyncio.markers.async_marker import AsyncTest

@@ -22,7 +22,7 @@ from pytest_asyncio.diagnostics import children, loops, mixed_loops, summary
 from pytest_asyncio.diagnostics.findings import Finding, Findings
 from pytest_asyncio.diagnostics.leaks import leaked_tasks
 from pytest_asyncio.diagnostics.loop_exceptions import LoopExceptionCollector
-from pytest_asyncio.fixtures.loop import cancel_pending_tasks
+from pytest_asyncio.loops.fixture import cancel_pending_tasks
 
 LoopOfTest = Callable[[pytest.Item], "asyncio.AbstractEventLoop | None"]
 

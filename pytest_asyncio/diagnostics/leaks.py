@@ -16,7 +16,7 @@ from pytest_asyncio import _messages
 from pytest_asyncio._task_run import already_reported
 from pytest_asyncio.diagnostics import tasks
 from pytest_asyncio.diagnostics.findings import Finding
-from pytest_asyncio.fixtures.loop import cancel_pending_tasks
+from pytest_asyncio.loops.fixture import cancel_pending_tasks
 from pytest_asyncio.warnings import LeakedTaskWarning
 
 

@@ -12,18 +12,13 @@ import pytest
 
 from pytest_asyncio import _compat, _messages
 from pytest_asyncio._runner import RunFailed, run_coroutine
-from pytest_asyncio._settings import (
-    SCOPE_ORDER,
-    Settings,
-    Severity,
-    parse_severity,
-    parse_timeout,
-)
+from pytest_asyncio._settings import Settings, Severity, parse_severity, parse_timeout
 from pytest_asyncio.clock.switch import wants_virtual_clock
-from pytest_asyncio.fixtures.loop import LoopFixture
-from pytest_asyncio.fixtures.process_pool import ProcessPoolLoopFixture
-from pytest_asyncio.fixtures.scoped_loops import loop_fixture_name
-from pytest_asyncio.loop_factories import is_implemented, is_valid_subset
+from pytest_asyncio.loops.choose import choose_loop
+from pytest_asyncio.loops.factories import is_implemented, is_valid_subset
+from pytest_asyncio.loops.fixture import LoopFixture
+from pytest_asyncio.loops.process_pool import ProcessPoolLoopFixture
+from pytest_asyncio.loops.scopes import ScopeName, is_scope
 
 _ACCEPTED = frozenset({"clock", "diagnostics", "loop_factories", "loop_scope", "scope", "timeout"})
 
@@ -77,12 +72,12 @@ class AsyncMarker:
         """
         error = self._check_arguments(item, mark)
         kwargs = mark.kwargs if mark is not None and error is None else {}
-        loop_scope: str | None = None
+        loop_scope: ScopeName | None = None
         timeout = self.settings.timeout
         diagnostics: Severity | None = None
         try:
             scope = kwargs.get("loop_scope", kwargs.get("scope"))
-            if scope is None or (isinstance(scope, str) and scope in SCOPE_ORDER):
+            if scope is None or is_scope(scope):
                 loop_scope = scope
             else:
                 error = _messages.invalid_marker_scope(item.nodeid, self.name, scope)
@@ -93,8 +88,7 @@ class AsyncMarker:
                 diagnostics = parse_severity(f"{item.nodeid}: diagnostics", kwargs["diagnostics"])
         except pytest.UsageError as exc:
             error, virtual_clock = str(exc), False
-        loop_scope = loop_scope or self.settings.default_test_loop_scope
-        loop = loop_fixture_name(self.loop_fixture, loop_scope)
+        loop = self._choose(loop_scope)
         _compat.request_fixture(item, loop)
         return AsyncTest(
             marker=self,
@@ -113,9 +107,11 @@ class AsyncMarker:
         """
         kwargs = mark.kwargs if mark is not None else {}
         scope = kwargs.get("loop_scope", kwargs.get("scope"))
-        if not isinstance(scope, str) or scope not in SCOPE_ORDER:
-            scope = self.settings.default_test_loop_scope
-        return loop_fixture_name(self.loop_fixture, scope)
+        return self._choose(scope if is_scope(scope) else None)
+
+    def _choose(self, loop_scope: ScopeName | None) -> str:
+        default = self.settings.default_test_loop_scope
+        return choose_loop(self.loop_fixture, loop_scope=loop_scope, default=default).name
 
     def _check_arguments(self, item: pytest.Function, mark: pytest.Mark | None) -> str | None:
         if mark is None:

@@ -3,7 +3,7 @@
 Why a parameter and not a setting: pytest then does the bookkeeping. Each
 test gets the hidden argument ``_asyncio_loop_factory`` once per factory
 (the names are the test ids), and every loop fixture declares that argument
-(:func:`~pytest_asyncio.fixtures.loop.factory_aware_provider`). When the
+(:func:`~pytest_asyncio.loops.fixture.factory_aware_provider`). When the
 next test of a module carries another factory, pytest finishes the
 parameter's old value and with it the cached module loop that depended on
 it, and the new loop comes from the new factory.
@@ -24,13 +24,13 @@ from typing import Any
 import pytest
 
 from pytest_asyncio import _compat, _messages
-from pytest_asyncio._settings import SCOPE_ORDER, Settings, is_narrower, parse_scope
+from pytest_asyncio._settings import Settings, parse_scope
 from pytest_asyncio.fixtures.async_fixtures import Kind, kind_of
-from pytest_asyncio.fixtures.base import ScopeName
 from pytest_asyncio.fixtures.declare import declared
-from pytest_asyncio.fixtures.fixture_loops import chosen_loop_scope
-from pytest_asyncio.fixtures.loop import FACTORY_FIXTURE, LoopFixture
 from pytest_asyncio.hooks import LoopFactory
+from pytest_asyncio.loops.choose import LoopChoice, choose_loop
+from pytest_asyncio.loops.fixture import FACTORY_FIXTURE, LoopFixture
+from pytest_asyncio.loops.scopes import ScopeName, widest
 
 #: The marker keyword that picks a subset of the configured factories.
 SUBSET_KEYWORD = "loop_factories"
@@ -179,9 +179,11 @@ class LoopFactories:
     def _widest_loop_scope(
         self, metafunc: pytest.Metafunc, test_loop: str, mark: pytest.Mark | None
     ) -> ScopeName:
-        """The widest scope among the loops the test and its fixtures will run on."""
+        """The widest scope among the loops the test and its fixtures will run on,
+        as the marker and ``AsyncFixtureAdapter`` will choose them."""
         definition = metafunc.definition
-        scopes = [self._test_loop_scope(definition, test_loop, mark)]
+        test = self._test_loop(definition, test_loop, mark)
+        scopes = [test.scope]
         for name, definitions in _compat.closure_fixturedefs(metafunc).items():
             if not definitions:
                 continue
@@ -189,42 +191,42 @@ class LoopFactories:
             if name in self.loop_names:
                 scopes.append(fixturedef.scope)
             elif kind_of(fixturedef.func) is not Kind.SYNC and self._runs(fixturedef):
-                scopes.append(self._fixture_loop_scope(definition, fixturedef))
-        widest: ScopeName = max(scopes, key=lambda scope: SCOPE_ORDER[scope])
-        return widest
+                scopes.append(self._fixture_loop_scope(definition, fixturedef, test.name))
+        return widest(scopes)
 
-    def _test_loop_scope(
+    def _test_loop(
         self, definition: pytest.Function, test_loop: str, mark: pytest.Mark | None
-    ) -> ScopeName:
+    ) -> LoopChoice:
         kwargs = mark.kwargs if mark is not None else {}
         try:
             scope = parse_scope("loop_scope", kwargs.get("loop_scope", kwargs.get("scope")))
         except pytest.UsageError:  # the marker reports it when the test runs
             scope = None
-        scope = scope or self.settings.default_test_loop_scope
-        if scope is not None and scope != "function":
-            return scope
-        return _visible_scope(definition, test_loop)
+        return choose_loop(
+            test_loop,
+            loop_scope=scope,
+            default=self.settings.default_test_loop_scope,
+            node=definition,
+        )
 
     def _runs(self, fixturedef: Any) -> bool:
         return self.settings.mode != "strict" or declared(fixturedef.func) is not None
 
-    def _fixture_loop_scope(self, definition: pytest.Function, fixturedef: Any) -> ScopeName:
-        """Where an async fixture runs, as ``AsyncFixtureAdapter`` will decide."""
+    def _fixture_loop_scope(
+        self, definition: pytest.Function, fixturedef: Any, test_loop: str
+    ) -> ScopeName:
         scope: ScopeName = fixturedef.scope
         declaration = declared(fixturedef.func)
-        default = self.settings.default_fixture_loop_scope
-        loop_scope = chosen_loop_scope(scope, declaration, default)
-        if loop_scope is not None and loop_scope != "function":
-            return loop_scope  # type: ignore[return-value] # checked by the settings
-        if scope == "function":  # the test's own loop
+        try:
+            choice = choose_loop(
+                LoopFixture.name,
+                own_scope=scope,
+                loop_scope=declaration.loop_scope if declaration is not None else None,
+                default=self.settings.default_fixture_loop_scope,
+                test_loop=test_loop,
+                node=definition,
+                fixture=fixturedef.argname,
+            )
+        except pytest.fail.Exception:  # the fixture reports it when it runs
             return scope
-        overridden = _visible_scope(definition, LoopFixture.name)
-        return overridden if is_narrower(scope, overridden) else scope
-
-
-def _visible_scope(definition: pytest.Function, name: str) -> ScopeName:
-    """The scope of fixture ``name`` as the test sees it (a user may widen ``event_loop``)."""
-    definitions = _compat.visible_fixturedefs(definition, name)
-    scope: ScopeName = definitions[-1].scope if definitions else "function"
-    return scope
+        return choice.scope

@@ -32,10 +32,10 @@ from typing import Any
 
 import pytest
 
-from pytest_asyncio import _compat, _messages
+from pytest_asyncio import _compat
 from pytest_asyncio.fixtures.base import fixture_class
-from pytest_asyncio.fixtures.loop import FACTORY_FIXTURE, LoopFixture
-from pytest_asyncio.fixtures.policy import is_policy_overridden
+from pytest_asyncio.loops.fixture import FACTORY_FIXTURE, LoopFixture, refusal
+from pytest_asyncio.loops.policy import is_policy_overridden
 
 _LOOP_FROM_REQUEST = LoopFixture.from_request.__func__  # type: ignore[attr-defined]
 
@@ -111,8 +111,9 @@ class DirectLoop:
         # overridden (checked in of()), without its per-test lookup.
         maker = self.maker(policy=None)
         loop = maker.setup()
-        if not isinstance(loop, asyncio.AbstractEventLoop):
-            pytest.fail(_messages.not_a_loop(self.name, loop), pytrace=False)
+        problem = refusal(self.name, loop)
+        if problem is not None:
+            pytest.fail(problem, pytrace=False)
         if debug:
             loop.set_debug(True)
         check = watch(loop, self.name, "function", item.nodeid)

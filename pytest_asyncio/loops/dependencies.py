@@ -25,8 +25,10 @@ from pytest_asyncio import _compat
 from pytest_asyncio.fixture_setup import belongs_to_other_plugin
 from pytest_asyncio.fixtures.async_fixtures import Kind, kind_of
 from pytest_asyncio.fixtures.declare import declared
-from pytest_asyncio.fixtures.fixture_loops import fixture_loop_name
-from pytest_asyncio.fixtures.policy import POLICY_FIXTURE
+from pytest_asyncio.loops.choose import choose_loop
+from pytest_asyncio.loops.fixture import LoopFixture
+from pytest_asyncio.loops.policy import POLICY_FIXTURE
+from pytest_asyncio.loops.scopes import ScopeName
 
 #: A fixture name and the definitions pytest will use for it, closest last.
 Closure = dict[str, Sequence[Any]]
@@ -35,7 +37,9 @@ Closure = dict[str, Sequence[Any]]
 class LoopDependencies:
     """The ``pytest_generate_tests`` work that declares a test's parametrized loops."""
 
-    def __init__(self, mode: str, default_fixture_loop_scope: str | None, loop_names: set[str]):
+    def __init__(
+        self, mode: str, default_fixture_loop_scope: ScopeName | None, loop_names: set[str]
+    ) -> None:
         self.mode = mode
         self.default = default_fixture_loop_scope
         self.loop_names = sorted(loop_names | {POLICY_FIXTURE})
@@ -105,11 +109,18 @@ class LoopDependencies:
                 if self.mode == "strict" or belongs_to_other_plugin(definition):
                     continue  # not ours to run
             try:
-                found.append(
-                    fixture_loop_name(fixturedef, declaration, self.default, test_loop, definition)
+                choice = choose_loop(
+                    LoopFixture.name,
+                    own_scope=fixturedef.scope,
+                    loop_scope=declaration.loop_scope if declaration is not None else None,
+                    default=self.default,
+                    test_loop=test_loop,
+                    node=definition,
+                    fixture=name,
                 )
             except pytest.fail.Exception:  # the fixture reports it when it runs
                 continue
+            found.append(choice.name)
         return found
 
 
