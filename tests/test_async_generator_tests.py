@@ -46,7 +46,8 @@ def test_an_async_generator_test_is_xfailed_with_a_warning(
     for test in tests:
         message = _messages.async_generator_test(f"{module.name}::{test}")
         result.stdout.fnmatch_lines([f"*PytestCollectionWarning: {message}"])
-        result.stdout.fnmatch_lines([f"XFAIL * {module.name}::{test} - *{message}"])
+        # pytest 9 prints "XFAIL [NOTRUN] test - reason", pytest 8.2 "XFAIL test - reason: ..."
+        result.stdout.fnmatch_lines([f"XFAIL *{module.name}::{test} - *{message}"])
 
 
 def test_an_unmarked_async_generator_in_strict_mode_is_left_to_pytest(
