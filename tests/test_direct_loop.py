@@ -114,9 +114,9 @@ def test_an_exception_while_closing_is_the_tests(pytester: pytest.Pytester) -> N
 def _decision(pytester: pytest.Pytester, source: str) -> DirectLoop | None:
     pytester.makepyfile(source)
     items, _ = pytester.inline_genitems("-p", "no:cacheprovider")
-    from pytest_asyncio.plugin import _DIRECT
+    from pytest_asyncio.items import STATE
 
-    return items[0].stash.get(_DIRECT, None)
+    return items[0].stash[STATE].direct
 
 
 MARKED = """
