@@ -57,6 +57,9 @@ class AsyncioPlugin:
     A fixture that a test module or ``conftest.py`` defines still overrides
     the plugin's, as pytest's rules say.
 
+    The class attributes are the override points; the ``pytest_*`` methods
+    are the plugin's pytest hooks, not meant to be overridden.
+
     :param config: the pytest config of the session.
     """
 
@@ -80,7 +83,7 @@ class AsyncioPlugin:
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
         self.diagnostics = DiagnosticsPlugin(
-            self.loop_of_test, self.diagnostics_severity, self._default_severity
+            self._loop_of_test, self._diagnostics_severity, self._default_severity
         )
         #: The options, read once at session start: other plugins may still
         #: rewrite ``asyncio_mode`` in their own ``pytest_configure``.
@@ -222,7 +225,7 @@ class AsyncioPlugin:
 
     # -- diagnostics ----------------------------------------------------------
 
-    def diagnostics_severity(self) -> Severity:
+    def _diagnostics_severity(self) -> Severity:
         """The diagnostics severity for the running test: its marker's, else the setting."""
         test = self._fixture_setup.test if self.settings is not None else None
         if test is not None and test.diagnostics is not None:
@@ -232,7 +235,7 @@ class AsyncioPlugin:
     def _default_severity(self) -> Severity:
         return (self.settings or Settings()).diagnostics
 
-    def loop_of_test(self, item: pytest.Item) -> asyncio.AbstractEventLoop | None:
+    def _loop_of_test(self, item: pytest.Item) -> asyncio.AbstractEventLoop | None:
         """The loop the plugin runs ``item`` on; ``None`` if it is not an async test."""
         test = async_test_of(item)
         loop = getattr(item, "funcargs", {}).get(test.loop_fixture) if test is not None else None
