@@ -108,7 +108,8 @@ class AsyncioPlugin:
             ("loop_class", cls.loop_class, LoopFixture),
             ("process_pool_class", cls.process_pool_class, ProcessPoolLoopFixture),
         ]
-        wanted += [("marker_classes", marker, AsyncMarker) for marker in cls.marker_classes]
+        markers = cls.marker_classes or (None,)  # at least one: auto mode needs it
+        wanted += [("marker_classes", marker, AsyncMarker) for marker in markers]
         wanted += [("port_classes", port, Fixture) for port in cls.port_classes]
         for attribute, value, base in wanted:
             if not (isinstance(value, type) and issubclass(value, base)):

@@ -205,3 +205,22 @@ def test_a_conftest_below_the_rootdir_comes_too_late(pytester: pytest.Pytester) 
     result = pytester.runpytest("-p", "no:cacheprovider", str(pytester.path))
     assert result.ret != pytest.ExitCode.OK
     result.stdout.fnmatch_lines(["*pytest_asyncio_plugin_class = *Late* comes too late*"])
+
+
+def test_no_marker_class_at_all_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(
+        """
+        import pytest_asyncio
+
+        class Unmarked(pytest_asyncio.AsyncioPlugin):
+            marker_classes = ()
+
+        pytest_asyncio_plugin_class = Unmarked
+        """
+    )
+    pytester.makepyfile("def test_never(): pass")
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        ["*Unmarked.marker_classes must name subclasses of pytest_asyncio.AsyncMarker, got None*"]
+    )
