@@ -25,7 +25,7 @@ from pytest_asyncio.diagnostics.hooks import DiagnosticsPlugin
 from pytest_asyncio.fixture_setup import FixtureSetup
 from pytest_asyncio.fixtures.async_fixtures import AsyncFixtureAdapter
 from pytest_asyncio.fixtures.base import Fixture
-from pytest_asyncio.fixtures.loop import LoopFixture
+from pytest_asyncio.fixtures.loop import PLUGIN_LOOP_CLASSES, LoopFixture
 from pytest_asyncio.fixtures.ports import (
     PortFactoryFixture,
     PortFixture,
@@ -90,6 +90,10 @@ class AsyncioPlugin:
         self.settings: Settings | None = None
         self.loop_names = {LoopFixture.name, ProcessPoolLoopFixture.name}
         self.loop_names.update(scoped_loop_fixtures())
+        config.stash[PLUGIN_LOOP_CLASSES] = {
+            LoopFixture.name: self.loop_class,
+            ProcessPoolLoopFixture.name: self.process_pool_class,
+        }
         #: Puts the virtual clock on the loops of tests that ask for it.
         self.clock = config.stash[SWITCH] = ClockSwitch()
 

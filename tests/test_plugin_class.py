@@ -224,3 +224,35 @@ def test_no_marker_class_at_all_is_a_usage_error(pytester: pytest.Pytester) -> N
     result.stderr.fnmatch_lines(
         ["*Unmarked.marker_classes must name subclasses of pytest_asyncio.AsyncMarker, got None*"]
     )
+
+
+def test_beside_a_plain_event_loop_other_loops_come_from_the_plugins_class(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makeconftest(PLUGIN)
+    pytester.makepyfile(
+        """
+        import asyncio
+        import pytest
+
+        @pytest.fixture
+        def event_loop():
+            loop = asyncio.new_event_loop()
+            yield loop
+            loop.close()
+
+        @pytest.mark.asyncio
+        async def test_the_plain_loop():
+            assert type(asyncio.get_running_loop()).__name__ != "TaggedLoop"
+
+        @pytest.mark.asyncio(loop_scope="module")
+        async def test_a_module_loop():
+            assert type(asyncio.get_running_loop()).__name__ == "TaggedLoop"
+
+        @pytest.mark.asyncio_process_pool
+        async def test_the_process_pool_loop():
+            assert type(asyncio.get_running_loop()).__name__ == "TaggedLoop"
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider", "-W", "error")
+    result.assert_outcomes(passed=3)
