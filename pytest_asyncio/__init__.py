@@ -2,9 +2,10 @@
 
 from importlib import metadata as _metadata
 
+from pytest_asyncio.asyncio_plugin import AsyncioPlugin
 from pytest_asyncio.clock import ClockUnsupported, VirtualClock
 from pytest_asyncio.clock.switch import VirtualClockFixture
-from pytest_asyncio.fixtures.base import Fixture
+from pytest_asyncio.fixtures.base import Fixture, FixtureFunction
 from pytest_asyncio.fixtures.declare import fixture
 from pytest_asyncio.fixtures.ports import (
     PortFactory,
@@ -32,9 +33,11 @@ except _metadata.PackageNotFoundError:  # imported from a checkout that was neve
 
 __all__ = [
     "AsyncMarker",
+    "AsyncioPlugin",
     "ClockUnsupported",
     "DiagnosticWarning",
     "Fixture",
+    "FixtureFunction",
     "LeakedLoopWarning",
     "LeakedProcessWarning",
     "LeakedTaskWarning",

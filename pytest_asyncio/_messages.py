@@ -578,3 +578,42 @@ def report_header(version: str, mode: str, fixture_loop_scope: str) -> str:
         f"asyncio: pytest-asyncio {version} (class-based implementation), "
         f"mode={mode}, default fixture loop scope={fixture_loop_scope}"
     )
+
+
+# -- the plugin class a suite puts in place (pytest_asyncio_plugin_class) ----------
+
+PLUGIN_CLASS_NAME = "pytest_asyncio_plugin_class"
+
+
+def _described(value: object) -> str:
+    return f"{value!r} (of type {type(value).__name__})"
+
+
+def not_a_plugin_class(value: object) -> str:
+    return (
+        f"{PLUGIN_CLASS_NAME} must be a subclass of pytest_asyncio.AsyncioPlugin, "
+        f"got {_described(value)}. Name the class itself, not an instance or a module."
+    )
+
+
+def two_plugin_classes(values: list[object]) -> str:
+    named = ", ".join(repr(value) for value in values)
+    return (
+        f"{PLUGIN_CLASS_NAME} names more than one class: {named}. Name one, in the "
+        "rootdir conftest.py or in one plugin loaded with -p."
+    )
+
+
+def bad_plugin_attribute(plugin: str, attribute: str, value: object, base: type) -> str:
+    return (
+        f"{plugin}.{attribute} must name subclasses of pytest_asyncio.{base.__name__}, "
+        f"got {_described(value)}."
+    )
+
+
+def plugin_class_too_late(named: object, in_use: type) -> str:
+    return (
+        f"{PLUGIN_CLASS_NAME} = {named!r} comes too late: the session already runs with "
+        f"{in_use.__module__}.{in_use.__qualname__}. Name the class in the rootdir "
+        "conftest.py or in a plugin loaded with -p, which pytest reads before it configures."
+    )

@@ -16,7 +16,7 @@ import asyncio
 import functools
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
-from typing import Any, NoReturn
+from typing import Any, NoReturn, final
 
 import pytest
 
@@ -25,6 +25,7 @@ from pytest_asyncio.diagnostics.hooks import DiagnosticsPlugin
 from pytest_asyncio.fixtures.async_fixtures import AsyncFixtureAdapter, Kind, kind_of
 from pytest_asyncio.fixtures.base import fixture_class
 from pytest_asyncio.fixtures.declare import Declared, declared
+from pytest_asyncio.items import ItemState
 from pytest_asyncio.loops.fixture import close_loop
 from pytest_asyncio.markers.async_marker import AsyncTest
 
@@ -45,8 +46,9 @@ class Plan:
     is_loop: bool
 
 
+@final
 class FixtureSetup:
-    """The ``pytest_fixture_setup`` work of :class:`~pytest_asyncio.plugin.AsyncioPlugin`."""
+    """The ``pytest_fixture_setup`` work of :class:`~pytest_asyncio.AsyncioPlugin`."""
 
     def __init__(
         self,
@@ -68,12 +70,14 @@ class FixtureSetup:
         self.loop_names = loop_names
         self._plans: dict[object, Plan] = {}
         self._made_loops: dict[object, asyncio.AbstractEventLoop] = {}
-        #: The test being set up, and what the plugin decided about it.
-        self.item: pytest.Item | None = None
-        self.test: AsyncTest | None = None
-        #: The loop handed to the running test directly (see ``direct_loop``), by name.
-        self.direct_name: str | None = None
-        self.direct_loop: asyncio.AbstractEventLoop | None = None
+        #: The record of the test being set up, run or torn down (``item.stash``).
+        self.running: ItemState | None = None
+
+    @property
+    def test(self) -> AsyncTest | None:
+        """What the plugin decided about the running test, if it is an async test."""
+        running = self.running
+        return running.test if running is not None else None
 
     def plan(self, fixturedef: Any) -> Plan:
         function = fixturedef.func
@@ -95,8 +99,9 @@ class FixtureSetup:
         if self.plan_only:  # no fixture function runs: nothing to adapt or check
             return (yield)
         function = fixturedef.func
-        if fixturedef.argname == self.direct_name:  # asked for by name at run time
-            fixturedef.func = functools.partial(_identity, self.direct_loop)
+        direct_loop = self._direct_loop(fixturedef.argname)
+        if direct_loop is not None:  # asked for by name at run time
+            fixturedef.func = functools.partial(_identity, direct_loop)
         else:
             plan = self.plan(fixturedef)
             if plan.kind is not Kind.SYNC and self._runs(plan):
@@ -116,20 +121,27 @@ class FixtureSetup:
         finally:
             fixturedef.func = function
 
+    def _direct_loop(self, name: str) -> asyncio.AbstractEventLoop | None:
+        """The loop the plugin made for the running test itself, if ``name`` is its fixture."""
+        running = self.running
+        if running is None or running.direct is None or running.direct.name != name:
+            return None
+        return running.direct_loop
+
     def _runs(self, plan: Plan) -> bool:
         """Whether an async fixture is ours to run (see the modes in the docs)."""
         if plan.declaration is not None or self.test is not None:
             return True  # strict mode refuses an undeclared one in _stand_in
         if self.mode == "strict":
             return False
-        item = self.item
-        return item is None or not belongs_to_other_plugin(item)
+        running = self.running
+        return running is None or not belongs_to_other_plugin(running.item)
 
     def _stand_in(
         self, fixturedef: Any, request: pytest.FixtureRequest, plan: Plan
     ) -> Callable[..., Any]:
         test = self.test
-        item = self.item
+        item = self.running.item if self.running is not None else None
         if self.mode == "strict" and plan.declaration is None:
             message = _messages.undeclared_async_fixture(fixturedef.argname, item)
             return functools.partial(_refuse_fixture, message)

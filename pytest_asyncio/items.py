@@ -1,4 +1,4 @@
-"""Questions a user's hook may ask about a collected item.
+"""What the plugin knows about one collected item, and the question hooks may ask.
 
 Kept apart from the plugin module so that ``import pytest_asyncio`` loads
 the public API only: pytest loads the plugin itself through its entry point.
@@ -6,16 +6,50 @@ the public API only: pytest loads the plugin itself through its entry point.
 
 from __future__ import annotations
 
-from typing import Protocol
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol, final
 
 import pytest
 
-from pytest_asyncio.markers.async_marker import AsyncTest
+if TYPE_CHECKING:
+    from pytest_asyncio.loops.direct import DirectLoop
+    from pytest_asyncio.markers.async_marker import AsyncTest
 
-#: What the plugin decided about an async test, stored on the item at collection.
-ASYNC_TEST = pytest.StashKey[AsyncTest]()
 #: The name the plugin object is registered under with pytest's plugin manager.
 PLUGIN_NAME = "asyncio-plugin"
+
+
+@dataclass(eq=False)  # not frozen: the run-time fields change while the test runs
+@final
+class ItemState:
+    """Everything the plugin decides about one test, in one place: ``item.stash[STATE]``.
+
+    Made at collection for every test function; the last two fields are
+    filled while the test runs.
+    """
+
+    item: pytest.Item
+    #: What the plugin decided about an async test; ``None`` for one it does not run.
+    test: AsyncTest | None = None
+    #: A sync test carrying one of the plugin's markers itself: the marker's name.
+    marked_sync: str | None = None
+    #: How an async test gets its loop without pytest's fixture machinery, if it can.
+    direct: DirectLoop | None = None
+    #: While the test runs: the loop handed to it directly, and what closes it.
+    direct_loop: asyncio.AbstractEventLoop | None = None
+    close_direct: Callable[[], None] | None = None
+
+
+#: The plugin's record of a test, made at collection.
+STATE = pytest.StashKey[ItemState]()
+
+
+def async_test_of(item: pytest.Item) -> AsyncTest | None:
+    """What the plugin decided about ``item`` if it runs it as an async test."""
+    state = item.stash.get(STATE, None)
+    return state.test if state is not None else None
 
 
 class _Classifier(Protocol):
@@ -31,7 +65,7 @@ def is_async_test(item: pytest.Item) -> bool:
     :param item: a collected test item.
     :returns: ``True`` for items the plugin will run on a loop.
     """
-    if ASYNC_TEST in item.stash:
+    if async_test_of(item) is not None:
         return True
     plugin: _Classifier | None = item.config.pluginmanager.get_plugin(PLUGIN_NAME)
     return plugin is not None and plugin.would_run(item)

@@ -143,9 +143,9 @@ def test_a_closed_loop_is_refused_as_the_fixture_refuses_it(
 def _decision(pytester: pytest.Pytester, source: str) -> DirectLoop | None:
     pytester.makepyfile(source)
     items, _ = pytester.inline_genitems("-p", "no:cacheprovider")
-    from pytest_asyncio.plugin import _DIRECT
+    from pytest_asyncio.items import STATE
 
-    return items[0].stash.get(_DIRECT, None)
+    return items[0].stash[STATE].direct
 
 
 MARKED = """
@@ -188,18 +188,122 @@ def test_a_wider_loop_comes_from_the_cache(pytester: pytest.Pytester) -> None:
             "    return asyncio.DefaultEventLoopPolicy()\n",
             id="policy-override",
         ),
-        pytest.param(
-            "from pytest_asyncio import LoopFixture\n"
-            "class Reading(LoopFixture):\n"
-            "    @classmethod\n"
-            "    def from_request(cls, request):\n"
-            "        return cls()\n"
-            "event_loop = Reading.fixture()\n",
-            id="own-from-request",
-        ),
     ],
 )
 def test_the_fixture_path_stays(pytester: pytest.Pytester, conftest: str) -> None:
     pytester.makeconftest(conftest)
     args = "event_loop" if not conftest else ""
     assert _decision(pytester, MARKED.format(args=args)) is None
+
+
+# -- a from_request of the subclass's own ------------------------------------
+
+READING = """
+    import asyncio
+    import pytest
+    from pytest_asyncio import LoopFixture
+
+    def pytest_addoption(parser):
+        parser.addini("loop_debug", "debug the loops", type="bool", default=False)
+
+    class Reading(LoopFixture):
+        made = []
+
+        def __init__(self, debug=False):
+            super().__init__()
+            self.debug = debug
+
+        @classmethod
+        def from_request(cls, request):
+            cls.made.append(request.fixturename)
+            return cls(debug=request.config.getini("loop_debug") and request.node.name != "")
+
+        def new_loop(self):
+            loop = asyncio.new_event_loop()
+            loop.set_debug(self.debug)
+            return loop
+
+    event_loop = Reading.fixture()
+"""
+
+
+def test_a_from_request_that_reads_the_config_keeps_the_direct_path(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makeconftest(READING)
+    pytester.makeini("[pytest]\nloop_debug = true\n")
+    direct = _decision(pytester, MARKED.format(args=""))
+    assert direct is not None and direct.maker is not None
+    assert direct.maker.__name__ == "Reading"
+
+
+def test_its_loops_are_made_by_it(pytester: pytest.Pytester, run_clean: RunClean) -> None:
+    pytester.makeconftest(READING)
+    pytester.makeini("[pytest]\nloop_debug = true\n")
+    pytester.makepyfile(
+        """
+        import asyncio
+        import pytest
+        from conftest import Reading
+
+        @pytest.mark.asyncio
+        async def test_debug():
+            assert asyncio.get_running_loop().get_debug()
+
+        def test_made_once_per_test_for_the_fixture_name():
+            assert Reading.made == ["event_loop"]
+        """
+    )
+    run_clean().assert_outcomes(passed=2)
+
+
+def test_a_from_request_that_needs_a_fixture_takes_the_fixture_path(
+    pytester: pytest.Pytester, run_clean: RunClean
+) -> None:
+    pytester.makeconftest(
+        """
+        import asyncio
+        import pytest
+        from pytest_asyncio import LoopFixture
+
+        @pytest.fixture
+        def loop_name():
+            return "from a fixture"
+
+        class Asking(LoopFixture):
+            names = []
+
+            @classmethod
+            def from_request(cls, request):
+                cls.names.append(request.getfixturevalue("loop_name"))
+                return cls()
+
+        event_loop = Asking.fixture()
+        """
+    )
+    pytester.makepyfile(
+        """
+        import pytest
+        from conftest import Asking
+
+        @pytest.mark.asyncio
+        async def test_one():
+            pass
+
+        @pytest.mark.asyncio
+        async def test_two():
+            pass
+
+        def test_asked_once_per_async_test():
+            assert Asking.names == ["from a fixture", "from a fixture"]
+        """
+    )
+    run_clean().assert_outcomes(passed=3)
+
+
+def test_the_process_pool_loop_is_made_directly(pytester: pytest.Pytester) -> None:
+    """``ProcessPoolLoopFixture.from_request`` only reads: no fixture path for it."""
+    source = MARKED.replace("asyncio", "asyncio_process_pool", 1).format(args="")
+    direct = _decision(pytester, source)
+    assert direct is not None and direct.maker is not None
+    assert direct.maker.__name__ == "ProcessPoolLoopFixture"

@@ -43,7 +43,15 @@ from typing import ClassVar
 
 from typing_extensions import assert_type
 
-from pytest_asyncio import LoopFixture, PortFactory, ProcessPoolLoopFixture, VirtualClock
+from pytest_asyncio import (
+    AsyncioPlugin,
+    FixtureFunction,
+    LoopFixture,
+    PortFactory,
+    PortFixture,
+    ProcessPoolLoopFixture,
+    VirtualClock,
+)
 
 
 class SessionLoop(LoopFixture):
@@ -64,6 +72,17 @@ event_loop = SessionLoop.fixture()
 event_loop_process_pool = ThreadPoolLoop.fixture(scope="module")
 parametrized_loop = SessionLoop.fixture("parametrized_loop", params=[1, 2], ids=["one", "two"])
 assert_type(SessionLoop().setup(), asyncio.AbstractEventLoop)
+assert_type(event_loop, FixtureFunction[asyncio.AbstractEventLoop])
+assert_type(event_loop_process_pool, FixtureFunction[asyncio.AbstractEventLoop])
+assert_type(PortFixture.fixture(), FixtureFunction[int])
+
+
+class ThreadPoolPlugin(AsyncioPlugin):
+    loop_class = SessionLoop
+    process_pool_class = ThreadPoolLoop
+
+
+pytest_asyncio_plugin_class = ThreadPoolPlugin
 
 
 def uses_a_factory(factory: PortFactory) -> int:
@@ -112,6 +131,8 @@ reveal_type(number)
 REJECTED = """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest_asyncio
 from pytest_asyncio import LoopFixture
 
@@ -135,6 +156,11 @@ async def misspelt() -> int:
 
 
 ids_not_a_list = LoopFixture.fixture("loop", params=[1], ids=3)  # expect: arg-type
+wrong_value: pytest_asyncio.FixtureFunction[int] = LoopFixture.fixture()  # expect: assignment
+
+
+class PoolAsLoop(pytest_asyncio.AsyncioPlugin):
+    loop_class = ThreadPoolExecutor  # expect: assignment
 """
 
 

@@ -15,7 +15,7 @@ Nothing here runs for a suite that never asks for the clock.
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, final
 
 import pytest
 from typing_extensions import Self
@@ -121,6 +121,7 @@ class ClockSwitch:
 SWITCH = pytest.StashKey[ClockSwitch]()
 
 
+@final  # the clock class is the extension point: LoopFixture.clock_class
 class VirtualClockFixture(Fixture[VirtualClock]):
     """The ``virtual_clock`` fixture: the clock of the test's loop.
 

@@ -115,20 +115,28 @@ def _wide_fixture_loop(fixture: str, scope: ScopeName, node: pytest.Item) -> Loo
     )
 
 
+#: The plugin object's classes behind its own loop fixtures, by fixture name
+#: (``AsyncioPlugin.loop_class``...); written at configure time.
+PLUGIN_LOOP_CLASSES = pytest.StashKey[dict[str, type[LoopFixture]]]()
+
+
 def loop_class_in_force(
     node: pytest.Item | pytest.Collector, name: str, default: type[LoopFixture]
 ) -> type[LoopFixture]:
-    """The ``LoopFixture`` subclass behind fixture ``name`` as seen from ``node``:
-    the class that makes every loop of ``name``'s family there.
+    """The ``LoopFixture`` subclass behind fixture ``name`` as seen from ``node``.
 
-    :returns: ``default`` where ``name`` is a plain function (or not a subclass of it).
+    :returns: where ``name`` is a plain function (or not a subclass of
+        ``default``), the plugin object's class for ``name`` if it is a
+        subclass of ``default``, else ``default``.
     """
     definitions = _compat.visible_fixturedefs(node, name)
     if definitions:
         owner = fixture_class(definitions[-1].func)
         if isinstance(owner, type) and issubclass(owner, default):
             return owner
-    return default
+    plugins = node.config.stash.get(PLUGIN_LOOP_CLASSES, None)
+    fallback = plugins.get(name) if plugins is not None else None
+    return fallback if fallback is not None and issubclass(fallback, default) else default
 
 
 def visible_scope(node: pytest.Item, name: str) -> ScopeName:

@@ -15,12 +15,17 @@ that name. The loop is the same one the fixture would have given:
   for the scoped fixture; the first test of each scope, which finds nothing
   cached, sets the fixture up through pytest as before.
 
+A subclass that overrides ``from_request`` (``ProcessPoolLoopFixture`` does)
+gets a read-only stand-in for the request (:class:`RequestView`): reading
+the config or the test is fine; asking for a fixture value, a finalizer or
+anything else only pytest's fixture machinery can give sends the test, and
+every later test on that class, back to the fixture path.
+
 Anything else (``--setup-show``, ``--setup-only`` or ``--setup-plan``, which
-list the loop fixture's setup; a plain ``@pytest.fixture def event_loop()``, a
-subclass that overrides ``from_request`` such as ``ProcessPoolLoopFixture``,
-which asks for ``event_loop``'s class, an overridden ``event_loop_policy``, a
-test parametrized by the ``pytest_asyncio_loop_factories`` hook, a module where
-a loop has a parameter behind it) keeps the fixture path.
+list the loop fixture's setup; a plain ``@pytest.fixture def event_loop()``,
+an overridden ``event_loop_policy``, a test parametrized by the
+``pytest_asyncio_loop_factories`` hook, a module where a loop has a parameter
+behind it) keeps the fixture path.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -40,6 +45,8 @@ from pytest_asyncio.loops.policy import is_policy_overridden
 _LOOP_FROM_REQUEST = LoopFixture.from_request.__func__  # type: ignore[attr-defined]
 
 _DECISIONS = pytest.StashKey[dict[tuple[str, str], "DirectLoop | None"]]()
+#: Loop classes whose ``from_request`` asked for more than :class:`RequestView` gives.
+_NEED_FIXTURES = pytest.StashKey[set[type[LoopFixture]]]()
 
 #: Watches a loop and returns the check to run right before it is torn down.
 Watch = Callable[[asyncio.AbstractEventLoop, str, str, str], Callable[[], None]]
@@ -87,10 +94,9 @@ class DirectLoop:
         maker = fixture_class(fixturedef.func)
         if not isinstance(maker, type) or not issubclass(maker, LoopFixture):
             return None
-        # A from_request of the subclass's own, or the policy fixture it reads,
-        # may need fixtures, which cannot be requested before pytest's setup.
-        if maker.from_request.__func__ is not _LOOP_FROM_REQUEST:  # type: ignore[attr-defined]
-            return None
+        # The policy fixture LoopFixture.from_request reads cannot be
+        # requested before pytest's setup; an overridden from_request gets a
+        # RequestView and may still send a test back (see provide()).
         if is_policy_overridden(item):
             return None
         return cls(name, fixturedef, maker)
@@ -107,9 +113,9 @@ class DirectLoop:
         if self.maker is None:
             found, value = _compat.cached_fixture_value(self.fixturedef)
             return (value, None) if found and isinstance(value, asyncio.AbstractEventLoop) else None
-        # What LoopFixture.from_request returns where the policy is not
-        # overridden (checked in of()), without its per-test lookup.
-        maker = self.maker(policy=None)
+        maker = self._instance(item)
+        if maker is None:  # its from_request needs pytest's fixture machinery
+            return None
         loop = maker.setup()
         problem = refusal(self.name, loop)
         if problem is not None:
@@ -126,6 +132,52 @@ class DirectLoop:
                 maker.teardown(loop)
 
         return loop, close
+
+    def _instance(self, item: pytest.Function) -> LoopFixture | None:
+        """What the fixture's ``from_request`` would make, or ``None`` if it needs fixtures."""
+        cls = self.maker
+        assert cls is not None
+        if cls.from_request.__func__ is _LOOP_FROM_REQUEST:  # type: ignore[attr-defined]
+            # What LoopFixture.from_request returns where the policy is not
+            # overridden (checked in of()), without its per-test lookup.
+            return cls(policy=None)
+        refused = item.session.stash.setdefault(_NEED_FIXTURES, set())
+        if cls in refused:
+            return None
+        view = cast(pytest.FixtureRequest, RequestView(item, self.name))
+        try:
+            return cls.from_request(view)
+        except NeedsFixtures:
+            refused.add(cls)
+            return None
+
+
+class NeedsFixtures(Exception):
+    """An overridden ``from_request`` asked :class:`RequestView` for more than it gives."""
+
+
+class RequestView:
+    """The request an overridden ``from_request`` gets on the direct path: read-only.
+
+    It has what a test's request says about the test and the session;
+    anything else (``getfixturevalue``, ``addfinalizer``, ``param``...)
+    raises :class:`NeedsFixtures`, and the test takes the fixture path.
+    """
+
+    _READABLE = frozenset(
+        {"config", "session", "function", "cls", "instance", "module", "path", "keywords"}
+    )
+
+    def __init__(self, item: pytest.Function, name: str) -> None:
+        self.node = item
+        self.fixturename = name
+        self.scope = "function"
+
+    def __getattr__(self, attribute: str) -> Any:
+        if attribute in self._READABLE:
+            value = self.node.obj if attribute == "function" else getattr(self.node, attribute)
+            return value
+        raise NeedsFixtures(attribute)
 
 
 def _has_loop_factory(item: pytest.Function) -> bool:

@@ -1,0 +1,126 @@
+"""Collection: which tests the plugin runs, on which loop, and what it records about them.
+
+Everything here is decided once per test, at collection, and written to the
+test's :class:`~pytest_asyncio.items.ItemState`; the run-time hooks only read it.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import final
+
+import pytest
+
+from pytest_asyncio import _messages
+from pytest_asyncio._settings import Settings
+from pytest_asyncio.fixture_setup import belongs_to_other_plugin
+from pytest_asyncio.items import STATE, ItemState
+from pytest_asyncio.loops.dependencies import LoopDependencies
+from pytest_asyncio.loops.direct import DirectLoop
+from pytest_asyncio.loops.factories import LoopFactories, is_implemented
+from pytest_asyncio.markers.async_marker import AsyncMarker
+
+
+@final
+class Classifier:
+    """Decides, for each collected test, whether and how the plugin runs it."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        marker_classes: tuple[type[AsyncMarker], ...],
+        loop_names: set[str],
+    ) -> None:
+        self.settings = settings
+        self.markers = {cls.name: cls(settings) for cls in marker_classes}
+        #: The marker a test with none of ours gets in auto mode.
+        self.default_marker = (
+            self.markers.get(AsyncMarker.name) or self.markers[marker_classes[0].name]
+        )
+        self.loop_factories = LoopFactories(settings, loop_names)
+        self.loop_dependencies = LoopDependencies(
+            settings.mode, settings.default_fixture_loop_scope, loop_names
+        )
+
+    def classify_all(self, items: list[pytest.Item]) -> None:
+        """Record what the plugin decided about every test function in ``items``."""
+        self.loop_factories.raise_errors()
+        for item in items:
+            if isinstance(item, pytest.Function):
+                item.stash[STATE] = self.classify(item)
+
+    def generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        """Declare the parametrized loops a test will use, and parametrize async
+        tests by the ``pytest_asyncio_loop_factories`` hook's factories.
+
+        Sync tests are not parametrized by factories, as in pytest-asyncio 1.x,
+        even when they use async fixtures.
+        """
+        definition = metafunc.definition
+        parametrized = self.loop_dependencies.parametrized(definition)
+        if parametrized:  # rare: a loop with params behind it (see loops.dependencies)
+            test_loop = None
+            if self.would_run(definition):
+                marker, mark = self.marker_of(definition)
+                test_loop = marker.loop_fixture_for(mark)
+            self.loop_dependencies.declare(metafunc, parametrized, test_loop)
+        if not is_implemented(metafunc.config):  # nothing to parametrize by: no cost
+            return
+        if self.would_run(definition):
+            marker, mark = self.marker_of(definition)
+            self.loop_factories.parametrize(metafunc, marker.loop_fixture, mark)
+
+    def would_run(self, item: pytest.Item) -> bool:
+        """Whether :meth:`classify` will make ``item`` an async test."""
+        if not isinstance(item, pytest.Function) or not is_coroutine_test(item.obj):
+            return False
+        if self.marker_of(item)[1] is not None:
+            return True
+        return self._auto(item)
+
+    def classify(self, item: pytest.Function) -> ItemState:
+        """What the plugin does with ``item``: its record, to keep in ``item.stash``."""
+        state = ItemState(item)
+        marker, mark = self.marker_of(item)
+        if not is_coroutine_test(item.obj):
+            if inspect.isasyncgenfunction(item.obj) and (mark is not None or self._auto(item)):
+                _ignore_async_generator_test(item)
+            elif mark is not None and mark in item.own_markers:
+                state.marked_sync = mark.name
+            return state
+        if mark is None:
+            if not self._auto(item):
+                return state
+            item.add_marker(marker.name)  # as pytest-asyncio 1.x does: hooks may look for it
+        test = state.test = marker.prepare(item, mark)
+        if test.error is None and not self.loop_dependencies.parametrized(item):
+            # else a parametrized loop: pytest must check what it has cached
+            state.direct = DirectLoop.of(item, test.loop_fixture)
+        return state
+
+    def marker_of(self, item: pytest.Function) -> tuple[AsyncMarker, pytest.Mark | None]:
+        """The closest of our marks wins: a test's own mark beats its module's."""
+        for mark in item.iter_markers():
+            marker = self.markers.get(mark.name)
+            if marker is not None:
+                return marker, mark
+        return self.default_marker, None
+
+    def _auto(self, item: pytest.Function) -> bool:
+        """Auto mode makes an unmarked coroutine test ours, unless another plugin's."""
+        return self.settings.mode == "auto" and not belongs_to_other_plugin(item)
+
+
+def is_coroutine_test(function: object) -> bool:
+    """An ``async def`` test, or a Hypothesis ``@given`` wrapping one."""
+    if inspect.iscoroutinefunction(function):
+        return True
+    inner = getattr(getattr(function, "hypothesis", None), "inner_test", None)
+    return inner is not None and inspect.iscoroutinefunction(inner)
+
+
+def _ignore_async_generator_test(item: pytest.Function) -> None:
+    """An ``async def`` with ``yield`` cannot be a test: warn, and xfail it unrun, as 1.x does."""
+    message = _messages.async_generator_test(item.nodeid)
+    item.warn(pytest.PytestCollectionWarning(message))
+    item.add_marker(pytest.mark.xfail(run=False, reason=message))

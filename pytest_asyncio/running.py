@@ -1,0 +1,143 @@
+"""Running: what the plugin does around each test's setup, call and teardown.
+
+It reads what collection recorded in the test's
+:class:`~pytest_asyncio.items.ItemState`, hands a test its loop directly
+where collection found that safe, and puts the current loop back afterwards.
+"""
+
+from __future__ import annotations
+
+from typing import final
+
+import pytest
+
+from pytest_asyncio import _asyncio_compat, _messages
+from pytest_asyncio._interrupts import INTERRUPTS
+from pytest_asyncio._settings import Mode
+from pytest_asyncio._warn_at_test import warn_at_test
+from pytest_asyncio.clock import ClockUnsupported
+from pytest_asyncio.clock.switch import ClockSwitch
+from pytest_asyncio.collection import is_coroutine_test
+from pytest_asyncio.diagnostics.hooks import DiagnosticsPlugin
+from pytest_asyncio.fixture_setup import FixtureSetup, belongs_to_other_plugin
+from pytest_asyncio.items import STATE, ItemState, async_test_of
+
+
+@final
+class TestRuns:
+    """Per-test setup and teardown around pytest's own, for the plugin object."""
+
+    __test__ = False  # not a test class, whatever its name
+
+    def __init__(
+        self,
+        mode: Mode,
+        fixture_setup: FixtureSetup,
+        diagnostics: DiagnosticsPlugin,
+        clock: ClockSwitch,
+    ) -> None:
+        self.mode = mode
+        self.fixture_setup = fixture_setup
+        self.diagnostics = diagnostics
+        self.clock = clock
+        #: The current-loop snapshot taken before the first of a run of async tests.
+        self._saved_loop: _asyncio_compat.CurrentLoop | None = None
+
+    def setup(self, item: pytest.Item) -> None:
+        """Before pytest sets up ``item``'s fixtures: note the test, hand it its loop."""
+        __tracebackhide__ = True  # a warning raised as an error is the test's
+        state = item.stash.get(STATE, None)
+        if state is None:  # not a test function, or added after collection
+            state = ItemState(item)
+        self.fixture_setup.running = state
+        test = state.test
+        if self.clock.needed(test):
+            self.clock.begin(item, test)
+        if test is None:
+            if state.marked_sync is not None:
+                warn_at_test(item, _messages.marker_on_sync_test(item.nodeid, state.marked_sync))
+            return
+        if self._saved_loop is None:  # else carried over from the async test before
+            self._saved_loop = _asyncio_compat.snapshot_current_loop()
+        if test.error is not None:
+            pytest.fail(test.error, pytrace=False)
+        if state.direct is not None:
+            self._use_direct_loop(item, state)  # type: ignore[arg-type] # a Function
+
+    def _use_direct_loop(self, item: pytest.Function, state: ItemState) -> None:
+        """Hand the test its loop before pytest fills fixtures (see ``loops.direct``)."""
+        direct = state.direct
+        assert direct is not None
+        provided = direct.provide(item, self.fixture_setup.debug, self.diagnostics.watch)
+        if provided is None:  # the first test of a wider loop: pytest sets it up
+            return
+        loop, close = provided
+        item.funcargs[direct.name] = loop  # pytest skips fixtures already in funcargs
+        if close is not None:
+            state.direct_loop, state.close_direct = loop, close
+        if state.test is not None and state.test.virtual_clock:
+            try:
+                self.clock.put_on(loop)
+            except ClockUnsupported as exc:
+                pytest.fail(str(exc), pytrace=False)
+        _asyncio_compat.make_current(loop)
+
+    def call(self, item: pytest.Function) -> bool | None:
+        """Run an async test; refuse an unmarked coroutine test; leave the rest to pytest."""
+        running = self.fixture_setup.running
+        test = running.test if running is not None and running.item is item else async_test_of(item)
+        if test is None:
+            if self.mode == "unset" and is_coroutine_test(item.obj):
+                if not belongs_to_other_plugin(item):
+                    pytest.fail(_messages.unmarked_async_test(item.nodeid), pytrace=False)
+            return None
+        loop = item.funcargs[test.loop_fixture]
+        _asyncio_compat.make_current(loop)  # type: ignore[arg-type]
+        test.marker.run(item, test)
+        return True
+
+    def finish(self, item: pytest.Item, nextitem: pytest.Item | None) -> None:
+        """Close the test's direct loop, put the current loop back, forget the test.
+
+        Why not always put it back: the next async test sets its own loop
+        anyway, so along a run of async tests the snapshot taken before the
+        first is kept and put back after the last (before a sync test, or at
+        the end), instead of once per test.
+        """
+        __tracebackhide__ = True
+        try:
+            self._close_direct_loop(item)
+        finally:
+            saved = self._saved_loop
+            try:
+                if saved is not None:  # an async test: did it leave a loop current?
+                    self.diagnostics.check_current_loop(item, saved)
+            finally:
+                if nextitem is None or async_test_of(nextitem) is None:
+                    INTERRUPTS.give_back()  # sync code next: Ctrl-C as Python handles it
+                    if saved is not None:
+                        self._saved_loop = None
+                        _asyncio_compat.restore_current_loop(saved)
+                self.fixture_setup.running = None
+
+    def _close_direct_loop(self, item: pytest.Item) -> None:
+        """Close a loop :meth:`_use_direct_loop` made, after the test's fixtures."""
+        __tracebackhide__ = True
+        state = self.fixture_setup.running
+        close = state.close_direct if state is not None else None
+        if state is None or close is None:
+            return
+        state.close_direct = state.direct_loop = None
+        try:
+            close()
+        finally:  # report what the loop's exception handler got while closing
+            self.diagnostics.pytest_runtest_teardown(item)
+
+    def end_session(self) -> None:
+        """After Ctrl-C pytest tears the last test down at session end, without our hook."""
+        running = self.fixture_setup.running
+        if running is not None:
+            self.finish(running.item, None)
+        elif self._saved_loop is not None:  # interrupted between two async tests
+            _asyncio_compat.restore_current_loop(self._saved_loop)
+            self._saved_loop = None
