@@ -495,8 +495,9 @@ def invalid_severity(option: str, value: object) -> str:
 
 def loop_left_current(test: str) -> str:
     return (
-        f"{test} made an event loop the current loop (asyncio.set_event_loop) and "
-        "left it open; pytest-asyncio closed it. Close every loop a test makes "
+        f"pytest-asyncio detected an unclosed event loop after {test}: the test made "
+        "it the current loop (asyncio.set_event_loop) and left it open; "
+        "pytest-asyncio closed it. Close every loop a test makes "
         "(loop.close(), or asyncio.run() / asyncio.Runner, which close theirs), or "
         "use the loop the plugin gives the test."
     )
@@ -507,8 +508,9 @@ def loop_left_open(fixture: str, scope: str, node: str) -> str:
         f"of test {node}" if scope == "function" else f"({scope} scope) of {node or 'the session'}"
     )
     return (
-        f"The fixture {fixture!r} {whose} provided an event loop and did not close "
-        "it; pytest-asyncio closed it after the fixture's teardown. Call loop.close() "
+        "pytest-asyncio detected an unclosed event loop when tearing down the fixture "
+        f"{fixture!r} {whose}: the fixture provided it and did not close it; "
+        "pytest-asyncio closed it after the fixture's teardown. Call loop.close() "
         "after the fixture's yield, or make the fixture a LoopFixture subclass, "
         "which closes its loops."
     )

@@ -129,9 +129,26 @@ def test_an_override_that_never_closes_its_loop_as_an_error(
     result.stdout.fnmatch_lines(
         [
             "*ERROR at teardown of test_on_the_override*",
-            "E   *LeakedLoopWarning: The fixture 'event_loop' of test *::test_on_the_override"
-            " provided an event loop and did not close it;*",
+            "E   *LeakedLoopWarning: pytest-asyncio detected an unclosed event loop when"
+            " tearing down the fixture 'event_loop' of test *::test_on_the_override:*",
         ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("culprit", "tests"),
+    [(SETS_A_NEW_LOOP, 3), (OVERRIDE_LEAVES_IT_OPEN, 2)],
+    ids=["test", "fixture"],
+)
+def test_as_a_warning_in_the_words_of_0_21(
+    pytester: pytest.Pytester, run_clean: RunClean, culprit: str, tests: int
+) -> None:
+    """Suites that looked for 0.21's "unclosed event loop" warning still find it."""
+    pytester.makepyfile(culprit)
+    result = run_clean("--asyncio-diagnostics=warn", "-W", "default")
+    result.assert_outcomes(passed=tests, warnings=1)
+    result.stdout.fnmatch_lines(
+        ["*LeakedLoopWarning: pytest-asyncio detected an unclosed event loop *"]
     )
 
 
