@@ -89,27 +89,41 @@ def pending_tasks(loop: asyncio.AbstractEventLoop) -> list[asyncio.Task[Any]]:
     )
 
 
+def _task_registries() -> tuple[Any, ...] | None:
+    """asyncio's own collections of the tasks alive, read once at import.
+
+    CPython 3.10 to 3.13 keep them in ``asyncio.tasks._all_tasks`` (3.10,
+    3.11) or ``_scheduled_tasks`` plus ``_eager_tasks`` (3.12, 3.13);
+    CPython 3.14 keeps C tasks elsewhere. ``None`` where they are not known.
+    """
+    if sys.version_info >= (3, 14):
+        return None
+    module = vars(asyncio.tasks)
+    registry = module.get("_all_tasks", module.get("_scheduled_tasks"))
+    if registry is None or not hasattr(registry, "__len__"):
+        return None
+    eager = module.get("_eager_tasks")
+    return (registry,) if eager is None else (registry, eager)
+
+
+_REGISTRIES = _task_registries()
+
+
 def _no_task_alive() -> bool:
     """Whether no task exists at all, on any loop: the leak check's usual answer.
 
     ``asyncio.all_tasks()`` copies asyncio's weak registry of tasks through a
     Python generator, about as costly as running a test's coroutine; most
     loops are checked after every task is gone, when the registry is empty.
-    CPython 3.10 to 3.13 keep it in ``asyncio.tasks._all_tasks`` (3.10,
-    3.11) or ``_scheduled_tasks`` plus ``_eager_tasks`` (3.12, 3.13);
-    CPython 3.14 keeps C tasks elsewhere, so there (and wherever these are
-    missing) ``all_tasks()`` is asked.
+    Where the registry is not known, ``all_tasks()`` is asked.
     """
-    if sys.version_info >= (3, 14):
+    registries = _REGISTRIES
+    if registries is None:
         return False
-    module: Any = asyncio.tasks
-    registry = getattr(module, "_all_tasks", None)
-    if registry is None:
-        registry = getattr(module, "_scheduled_tasks", None)
-    if registry is None or len(registry):
-        return False
-    eager = getattr(module, "_eager_tasks", ())
-    return not len(eager)
+    for registry in registries:
+        if len(registry):
+            return False
+    return True
 
 
 def closes_a_generator(task: asyncio.Task[Any]) -> bool:
