@@ -100,51 +100,65 @@ class TaskRun:
     task's own exception, as it reached ``run_until_complete``).
     """
 
+    # What a run that went well ends with, as class attributes: a run sets
+    # only what went otherwise (a trivial test's run costs fewer stores).
+    expired: tuple[str, list[str]] | None = None  # at the timeout: where, other tasks
+    escaped: BaseException | None = None  # raised by a callback (Ctrl-C, SystemExit)
+    error: BaseException | None = None  # the task's own, as it reached us
+    stopped = False  # something else stopped the loop
+    refused: str | None = None  # where the task was when we stopped waiting
+    presses = 0
+    _heard = 0
+    _ended = False
+    _pressed_at: tuple[FrameType, int] | None = None
+    _timer: asyncio.TimerHandle | None = None
+
     def __init__(self, task: asyncio.Task[Any], timeout: float | None = None) -> None:
         self.task = task
-        self.loop = task.get_loop()
-        self.expired: tuple[str, list[str]] | None = None  # at the timeout: where, other tasks
-        self.escaped: BaseException | None = None  # raised by a callback (Ctrl-C, SystemExit)
-        self.error: BaseException | None = None  # the task's own, as it reached us
-        self.stopped = False  # something else stopped the loop
-        self.refused: str | None = None  # where the task was when we stopped waiting
-        self.presses = 0
-        self._heard = 0
-        self._ended = False
-        self._pressed_at: tuple[FrameType, int] | None = None
-        self._timer = self.loop.call_later(timeout, self._expire) if timeout else None
+        self.loop = loop = task.get_loop()
+        if timeout:
+            self._timer = loop.call_later(timeout, self._expire)
 
     def wait(self) -> None:
         """Run the loop until the task is done, or until we stop waiting for it."""
-        INTERRUPTS.take_over()
-        INTERRUPTS.current = self
+        interrupts = INTERRUPTS
+        interrupts.take_over()
+        interrupts.current = self
+        task = self.task
         try:
-            self._drive()
-            if not self.task.done() and self.refused is None and self.presses < 2:
-                self.task.cancel()  # interrupted or stopped: let it unwind, for a while
+            try:
+                self.loop.run_until_complete(task)
+            except BaseException as exc:
+                self._caught(exc)
+            if not task.done() and self.refused is None and self.presses < 2:
+                task.cancel()  # interrupted or stopped: let it unwind, for a while
                 self._arm(CANCEL_GRACE, self._give_up)
                 self._drive()
         finally:
             self._ended = True
-            INTERRUPTS.current = None
+            interrupts.current = None
             if self._timer is not None:
                 self._timer.cancel()
             _asyncio_compat.drop_stale_stops(self.loop)
 
     def _drive(self) -> None:
-        task = self.task
         try:
-            self.loop.run_until_complete(task)
-        except BaseException as exc:  # read from the task by the caller, unless it is not its own
-            if task.done() and (task.cancelled() or task.exception() is exc):
-                self.error = exc
-                return
-            if self.refused is not None:  # our own stop
-                return
-            if isinstance(exc, RuntimeError):  # "Event loop stopped before Future completed."
-                self.stopped = True
-            elif self.escaped is None:
-                self.escaped = exc
+            self.loop.run_until_complete(self.task)
+        except BaseException as exc:
+            self._caught(exc)
+
+    def _caught(self, exc: BaseException) -> None:
+        """Sort out what ``run_until_complete`` raised: read from the task by
+        the caller, unless it is not the task's own."""
+        task = self.task
+        if task.done() and (task.cancelled() or task.exception() is exc):
+            self.error = exc
+        elif self.refused is not None:  # our own stop
+            pass
+        elif isinstance(exc, RuntimeError):  # "Event loop stopped before Future completed."
+            self.stopped = True
+        elif self.escaped is None:
+            self.escaped = exc
 
     def _arm(self, delay: float, callback: Callable[[], None]) -> None:
         if self._timer is not None:
