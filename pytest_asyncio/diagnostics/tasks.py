@@ -81,7 +81,7 @@ def suspended_in(task: asyncio.Task[Any]) -> FrameType | None:
 
 def pending_tasks(loop: asyncio.AbstractEventLoop) -> list[asyncio.Task[Any]]:
     """The unfinished tasks of ``loop``, in a stable order (by name)."""
-    if _no_task_alive():
+    if no_task_alive():
         return []
     return sorted(
         (task for task in asyncio.all_tasks(loop) if not task.done()),
@@ -109,7 +109,7 @@ def _task_registries() -> tuple[Any, ...] | None:
 _REGISTRIES = _task_registries()
 
 
-def _no_task_alive() -> bool:
+def no_task_alive() -> bool:
     """Whether no task exists at all, on any loop: the leak check's usual answer.
 
     ``asyncio.all_tasks()`` copies asyncio's weak registry of tasks through a

@@ -21,12 +21,13 @@ Which *class* makes the chosen loop is chosen here too
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pytest
 
 from pytest_asyncio import _compat, _messages
 from pytest_asyncio.fixtures.base import fixture_class
+from pytest_asyncio.fixtures.declare import Declared
 from pytest_asyncio.loops.fixture import LoopFixture
 from pytest_asyncio.loops.scopes import ScopeName, is_narrower, loop_fixture_name
 
@@ -112,6 +113,36 @@ def _wide_fixture_loop(fixture: str, scope: ScopeName, node: pytest.Item) -> Loo
     pytest.fail(
         _messages.fixture_wider_than_loop(fixture, scope, LoopFixture.name, override_scope),
         pytrace=False,
+    )
+
+
+def choose_fixture_loop(
+    fixturedef: Any,
+    declaration: Declared | None,
+    *,
+    default: ScopeName | None,
+    test_loop: str | None,
+    node: pytest.Item | None,
+) -> LoopChoice:
+    """:func:`choose_loop` for the async fixture ``fixturedef`` (pytest's
+    definition), for the adapter that runs it and for the collection code that
+    predicts its loop.
+
+    :param declaration: what ``@pytest_asyncio.fixture`` declared for it, if
+        anything (read from the user's function: while the fixture runs,
+        ``fixturedef.func`` is the plugin's stand-in).
+    :param default: the ini ``asyncio_default_fixture_loop_scope``.
+    :param test_loop: the loop fixture of the test it serves (``None``: a sync test).
+    :param node: the requesting test, for a wide fixture without a loop scope.
+    """
+    return choose_loop(
+        LoopFixture.name,
+        own_scope=fixturedef.scope,
+        loop_scope=declaration.loop_scope if declaration is not None else None,
+        default=default,
+        test_loop=test_loop,
+        node=node,
+        fixture=fixturedef.argname,
     )
 
 

@@ -28,8 +28,8 @@ from pytest_asyncio._settings import Settings, parse_scope
 from pytest_asyncio.fixtures.async_fixtures import Kind, kind_of
 from pytest_asyncio.fixtures.declare import declared
 from pytest_asyncio.hooks import LoopFactory
-from pytest_asyncio.loops.choose import LoopChoice, choose_loop
-from pytest_asyncio.loops.fixture import FACTORY_FIXTURE, LoopFixture
+from pytest_asyncio.loops.choose import LoopChoice, choose_fixture_loop, choose_loop
+from pytest_asyncio.loops.fixture import FACTORY_FIXTURE
 from pytest_asyncio.loops.scopes import ScopeName, widest
 
 #: The marker keyword that picks a subset of the configured factories.
@@ -216,16 +216,13 @@ class LoopFactories:
         self, definition: pytest.Function, fixturedef: Any, test_loop: str
     ) -> ScopeName:
         scope: ScopeName = fixturedef.scope
-        declaration = declared(fixturedef.func)
         try:
-            choice = choose_loop(
-                LoopFixture.name,
-                own_scope=scope,
-                loop_scope=declaration.loop_scope if declaration is not None else None,
+            choice = choose_fixture_loop(
+                fixturedef,
+                declared(fixturedef.func),
                 default=self.settings.default_fixture_loop_scope,
                 test_loop=test_loop,
                 node=definition,
-                fixture=fixturedef.argname,
             )
         except pytest.fail.Exception:  # the fixture reports it when it runs
             return scope
