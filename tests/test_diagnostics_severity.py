@@ -14,6 +14,7 @@ import pytest
 
 import pytest_asyncio
 from pytest_asyncio import _messages
+from tests.test_loop_exceptions import EXCEPTION_IN_FIXTURE_SETUP
 
 if TYPE_CHECKING:
     from conftest import RunClean
@@ -337,25 +338,7 @@ def test_the_summary_gathers_xdist_workers(pytester: pytest.Pytester) -> None:
 
 def test_a_setup_finding_is_shown_with_the_passed_test(pytester: pytest.Pytester) -> None:
     pytester.makeini(STRICT_INI)
-    pytester.makepyfile(
-        """
-        import asyncio
-        import pytest
-
-        def explode():
-            raise RuntimeError("in a callback")
-
-        @pytest.fixture
-        async def service():
-            asyncio.get_running_loop().call_soon(explode)
-            await asyncio.sleep(0)
-            return "service"
-
-        @pytest.mark.asyncio
-        async def test_uses_service(service):
-            pass
-        """
-    )
+    pytester.makepyfile(EXCEPTION_IN_FIXTURE_SETUP)
     result = pytester.runpytest("-p", "no:cacheprovider", "-rA")
     result.assert_outcomes(passed=1, warnings=0)
     header = _messages.loop_exception("setup", "*::test_uses_service", ["-"]).split("\n\n")[0]

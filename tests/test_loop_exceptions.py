@@ -36,6 +36,26 @@ CALLBACK_FAILS = """
     """
 
 
+#: An async fixture whose setup queues a callback that raises.
+EXCEPTION_IN_FIXTURE_SETUP = """
+    import asyncio
+    import pytest
+
+    def explode():
+        raise RuntimeError("in a callback")
+
+    @pytest.fixture
+    async def service():
+        asyncio.get_running_loop().call_soon(explode)
+        await asyncio.sleep(0)
+        return "service"
+
+    @pytest.mark.asyncio
+    async def test_uses_service(service):
+        pass
+"""
+
+
 def header(phase: str, test: str) -> str:
     return _messages.loop_exception(phase, test, ["-"]).split("\n\n")[0]
 
@@ -90,25 +110,7 @@ def test_a_task_exception_nobody_retrieved(pytester: pytest.Pytester, run_clean:
 
 
 def test_during_async_fixture_setup(pytester: pytest.Pytester, run_clean: RunClean) -> None:
-    pytester.makepyfile(
-        """
-        import asyncio
-        import pytest
-
-        def explode():
-            raise RuntimeError("in a callback")
-
-        @pytest.fixture
-        async def service():
-            asyncio.get_running_loop().call_soon(explode)
-            await asyncio.sleep(0)
-            return "service"
-
-        @pytest.mark.asyncio
-        async def test_uses_service(service):
-            pass
-        """
-    )
+    pytester.makepyfile(EXCEPTION_IN_FIXTURE_SETUP)
     result = run_clean(WARN)
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(
