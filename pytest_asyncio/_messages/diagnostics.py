@@ -1,0 +1,127 @@
+"""Leak reports: tasks, loop exceptions, loops and child processes; the summary."""
+
+from __future__ import annotations
+
+
+def loop_owner(fixture: str, scope: str, node: str) -> str:
+    """How a leak report names a loop: by its test for function scope."""
+    if scope == "function":
+        return f"the event loop {fixture!r} of test {node}"
+    where = f" of {node}" if node else ""
+    return f"the {scope}-scoped event loop {fixture!r}{where}"
+
+
+def leaked_tasks(owner: str, tasks: list[str], cancelled: bool) -> str:
+    count = f"{len(tasks)} task{'s' if len(tasks) != 1 else ''}"
+    action = (
+        f"pytest-asyncio cancelled {'them' if len(tasks) != 1 else 'it'} before closing the loop"
+        if cancelled
+        else "the loop was already closed, so they never ran to their end"
+    )
+    lines = [f"{count} still pending when {owner} was closed; {action}:"]
+    lines.extend(f"  {task}" for task in tasks)
+    lines.append(
+        "Await or cancel every task a test starts before it ends "
+        "(for a background task, in the teardown of the fixture that starts it)."
+    )
+    return "\n".join(lines)
+
+
+def loop_exception(phase: str, test: str, reports: list[str]) -> str:
+    count = "An exception" if len(reports) == 1 else f"{len(reports)} exceptions"
+    header = (
+        f"{count} reached the event loop's exception handler during {phase} of "
+        f"{test}; asyncio would only have logged {'it' if len(reports) == 1 else 'them'}:"
+    )
+    return "\n\n".join([header, *reports])
+
+
+SEVERITIES = ("report", "warn", "error", "off")
+
+
+DIAGNOSTICS_TITLE = "asyncio diagnostics"
+
+
+def invalid_severity(option: str, value: object) -> str:
+    return (
+        f"{option}: {value!r} is not a valid diagnostics severity. "
+        f"Use one of: {', '.join(SEVERITIES)}."
+    )
+
+
+def loop_left_current(test: str) -> str:
+    return (
+        f"pytest-asyncio detected an unclosed event loop after {test}: the test made "
+        "it the current loop (asyncio.set_event_loop) and left it open; "
+        "pytest-asyncio closed it. Close every loop a test makes "
+        "(loop.close(), or asyncio.run() / asyncio.Runner, which close theirs), or "
+        "use the loop the plugin gives the test."
+    )
+
+
+def loop_left_open(fixture: str, scope: str, node: str) -> str:
+    whose = (
+        f"of test {node}" if scope == "function" else f"({scope} scope) of {node or 'the session'}"
+    )
+    return (
+        "pytest-asyncio detected an unclosed event loop when tearing down the fixture "
+        f"{fixture!r} {whose}: the fixture provided it and did not close it; "
+        "pytest-asyncio closed it after the fixture's teardown. Call loop.close() "
+        "after the fixture's yield, or make the fixture a LoopFixture subclass, "
+        "which closes its loops."
+    )
+
+
+def leaked_processes(owner: str, processes: list[str]) -> str:
+    count = f"{len(processes)} child process{'es' if len(processes) != 1 else ''}"
+    lines = [
+        f"{count} still running when {owner} was closed; pytest-asyncio "
+        f"terminated {'them' if len(processes) != 1 else 'it'}:"
+    ]
+    lines.extend(f"  {process}" for process in processes)
+    lines.append(
+        "Wait for every process a test starts (await process.wait() or "
+        "process.communicate()), or end it in the teardown of the fixture that starts it."
+    )
+    return "\n".join(lines)
+
+
+def diagnostics_owner(fixture: str, scope: str, node: str) -> str:
+    """Whom the summary charges a finding to: the test, or a wider loop's fixture."""
+    if scope == "function":
+        return node
+    return f"{node or 'the session'} ({scope}-scoped loop fixture {fixture!r})"
+
+
+FINDING_KINDS = {
+    "task": ("leaked task", "leaked tasks"),
+    "exception": ("loop exception", "loop exceptions"),
+    "loop": ("event loop left open", "event loops left open"),
+    "process": ("child process left running", "child processes left running"),
+}
+
+
+def finding_count(kind: str, count: int) -> str:
+    """``1 leaked task``, ``2 loop exceptions``..."""
+    singular, plural = FINDING_KINDS.get(kind, (kind, kind))
+    return f"{count} {singular if count == 1 else plural}"
+
+
+def diagnostics_totals(totals: list[tuple[str, int, int, int]]) -> str:
+    """One line: per kind, how many, in how many tests and loop fixtures."""
+    parts = []
+    for kind, count, tests, fixtures in totals:
+        where = []
+        if tests:
+            where.append(f"{tests} test{'s' if tests != 1 else ''}")
+        if fixtures:
+            where.append(f"{fixtures} loop fixture{'s' if fixtures != 1 else ''}")
+        parts.append(f"{finding_count(kind, count)} ({', '.join(where)})")
+    return f"Total: {'; '.join(parts)}."
+
+
+def diagnostics_summary(severity: str) -> str:
+    return (
+        f"Reported only: no outcome changed (asyncio_diagnostics = {severity}). Details: -v,\n"
+        f"or each test's '{DIAGNOSTICS_TITLE}' report section (-rA, --junitxml)."
+    )

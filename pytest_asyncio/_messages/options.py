@@ -1,0 +1,86 @@
+"""Values a suite sets: modes, scopes, timeouts, debug, the plugin class; the header."""
+
+from __future__ import annotations
+
+from pytest_asyncio.loops.scopes import SCOPES
+
+VALID_MODES = ("auto", "strict")
+
+
+def invalid_mode(value: str, option: str = "asyncio_mode") -> str:
+    # pytest-asyncio 1.x's wording, which users search for, naming the option as written
+    return f"{value!r} is not a valid {option}. Valid modes: {', '.join(VALID_MODES)}."
+
+
+def invalid_scope(option: str, value: str) -> str:
+    # pytest-asyncio 1.x's wording, which users search for
+    return f"{value!r} is not a valid {option}. Valid scopes are: {', '.join(SCOPES)}."
+
+
+#: The shortest timeout accepted: below a millisecond a test is cancelled
+#: before the loop has run one round, which is a typo, never a limit.
+MIN_TIMEOUT = 0.001
+
+
+def invalid_timeout(option: str, value: object) -> str:
+    return (
+        f"{option}: {value!r} is not a valid timeout. Give a finite number of "
+        f"seconds, at least {MIN_TIMEOUT:g} (0 means no timeout)."
+    )
+
+
+def invalid_debug(problem: str) -> str:
+    """:param problem: pytest's own words, e.g. "invalid truth value 'maybe'"."""
+    return (
+        f"asyncio_debug: {problem}. Use true or false (also yes/no, on/off, 1/0), "
+        "or leave it unset."
+    )
+
+
+def header_timeout(seconds: float) -> str:
+    return f"timeout={seconds:g} s"
+
+
+def report_header(version: str, mode: str, fixture_loop_scope: str) -> str:
+    """The line pytest prints under its own header: which plugin, which settings."""
+    return (
+        f"asyncio: pytest-asyncio {version} (class-based implementation), "
+        f"mode={mode}, default fixture loop scope={fixture_loop_scope}"
+    )
+
+
+PLUGIN_CLASS_NAME = "pytest_asyncio_plugin_class"
+
+
+def _described(value: object) -> str:
+    return f"{value!r} (of type {type(value).__name__})"
+
+
+def not_a_plugin_class(value: object) -> str:
+    return (
+        f"{PLUGIN_CLASS_NAME} must be a subclass of pytest_asyncio.AsyncioPlugin, "
+        f"got {_described(value)}. Name the class itself, not an instance or a module."
+    )
+
+
+def two_plugin_classes(values: list[object]) -> str:
+    named = ", ".join(repr(value) for value in values)
+    return (
+        f"{PLUGIN_CLASS_NAME} names more than one class: {named}. Name one, in the "
+        "rootdir conftest.py or in one plugin loaded with -p."
+    )
+
+
+def bad_plugin_attribute(plugin: str, attribute: str, value: object, base: type) -> str:
+    return (
+        f"{plugin}.{attribute} must name subclasses of pytest_asyncio.{base.__name__}, "
+        f"got {_described(value)}."
+    )
+
+
+def plugin_class_too_late(named: object, in_use: type) -> str:
+    return (
+        f"{PLUGIN_CLASS_NAME} = {named!r} comes too late: the session already runs with "
+        f"{in_use.__module__}.{in_use.__qualname__}. Name the class in the rootdir "
+        "conftest.py or in a plugin loaded with -p, which pytest reads before it configures."
+    )
