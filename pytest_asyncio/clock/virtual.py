@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import heapq
-import itertools
 import time
 import weakref
 from collections.abc import Callable
@@ -25,6 +23,7 @@ from typing_extensions import Self
 
 from pytest_asyncio import _messages
 from pytest_asyncio.clock import _loop_access
+from pytest_asyncio.clock.real_timers import RealTimers, is_plugin_callback
 
 T = TypeVar("T")
 
@@ -32,17 +31,6 @@ T = TypeVar("T")
 _CLOCKS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, VirtualClock] = (
     weakref.WeakKeyDictionary()
 )
-
-#: A real-time timer: deadline by ``time.monotonic()``, order, the handle
-#: returned, and the call.
-_RealTimer = tuple[
-    float,
-    int,
-    asyncio.TimerHandle,
-    Callable[..., object],
-    tuple[Any, ...],
-    "contextvars.Context | None",
-]
 
 #: ``advance()`` lets due callbacks run for at most this many loop iterations.
 _SETTLE_ROUNDS = 1000
@@ -83,8 +71,7 @@ class VirtualClock:
         self._offset = 0.0  # real-speed mode: loop time minus time.monotonic()
         self._virtual = True
         self._jobs = 0  # executor jobs in flight, which may still wake the loop
-        self._real_timers: list[_RealTimer] = []
-        self._order = itertools.count()
+        self._real_timers = RealTimers()
         self._select = selector.select
         # The class's methods, not bound ones: the loop holds the clock, and
         # a clock holding the loop back would keep both alive until a gc run.
@@ -193,8 +180,7 @@ class VirtualClock:
         """
         loop = self._owner()
         handle = asyncio.TimerHandle(self.time() + delay, callback, args, loop, context)
-        timer = (time.monotonic() + delay, next(self._order), handle, callback, args, context)
-        heapq.heappush(self._real_timers, timer)
+        self._real_timers.add(handle, delay, callback, args, context)
         return handle
 
     # -- what the loop calls in place of its own methods ---------------------
@@ -210,26 +196,13 @@ class VirtualClock:
         if jump:
             may_wake = self._jobs > 0 or _loop_access.waits_on_io(self._selector)
             wait = min(jump, self.threshold) if may_wake else 0.0
-        if self._real_timers:
-            until_real = max(0.0, self._real_timers[0][0] - time.monotonic())
-            wait = until_real if wait is None else min(wait, until_real)
+        wait = self._real_timers.shorten(wait)
         events: list[Any] = self._select(wait)
-        if self._real_timers and self._fire_real_timers():
+        if self._real_timers and self._real_timers.fire_due(self._loop()):
             return events
         if jump and not events:
             self._now += jump
         return events
-
-    def _fire_real_timers(self) -> bool:
-        loop = self._loop()
-        now = time.monotonic()
-        fired = False
-        while self._real_timers and self._real_timers[0][0] <= now:
-            _, _, handle, callback, args, context = heapq.heappop(self._real_timers)
-            if loop is not None and not handle.cancelled():
-                loop.call_soon(_unless_cancelled, handle, callback, args, context=context)
-                fired = True
-        return fired
 
     def _call_later_on_loop(
         self,
@@ -238,7 +211,7 @@ class VirtualClock:
         *args: Any,
         context: contextvars.Context | None = None,
     ) -> asyncio.TimerHandle:
-        if _is_plugin_callback(callback):
+        if is_plugin_callback(callback):
             return self.call_later_real(delay, callback, *args, context=context)
         loop = self._owner()
         return self._loop_class.call_later(loop, delay, callback, *args, context=context)
@@ -274,18 +247,3 @@ def live_clocks() -> list[VirtualClock]:
 def any_clock() -> bool:
     """Whether some loop carries a clock: the plugin's check that costs nothing."""
     return bool(_CLOCKS)
-
-
-def _is_plugin_callback(callback: Callable[..., object]) -> bool:
-    """Whether ``callback`` is the plugin's own (a test's timeout), not the user's."""
-    function = getattr(callback, "func", callback)  # functools.partial
-    module = getattr(function, "__module__", None)
-    return isinstance(module, str) and module.startswith("pytest_asyncio.")
-
-
-def _unless_cancelled(
-    handle: asyncio.TimerHandle, callback: Callable[..., object], args: tuple[Any, ...]
-) -> None:
-    """A real timer's call, skipped if it was cancelled after falling due."""
-    if not handle.cancelled():
-        callback(*args)
