@@ -15,7 +15,11 @@ from pytest_asyncio import _messages
 
 def _areas() -> list[ModuleType]:
     found = pkgutil.iter_modules(_messages.__path__, prefix=f"{_messages.__name__}.")
-    return [importlib.import_module(info.name) for info in found]
+    return [
+        importlib.import_module(info.name)
+        for info in found
+        if not info.name.rpartition(".")[2].startswith("_")  # helpers, no texts of their own
+    ]
 
 
 def _defined(module: ModuleType) -> list[str]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pytest_asyncio._messages._values import described
+
 
 def not_a_loop(fixture: str, value: object) -> str:
     return (
         f"The fixture {fixture!r} must provide an asyncio event loop, but it "
-        f"returned {value!r} (of type {type(value).__name__}). Make it return "
+        f"returned {described(value)}. Make it return "
         "or yield an asyncio.AbstractEventLoop, e.g. asyncio.new_event_loop()."
     )
 
@@ -36,7 +38,7 @@ def bad_loop_factories(problem: str, value: object) -> str:
     return (
         f"{_FACTORIES_HOOK} must return a non-empty mapping of factory names "
         f"(non-empty strings) to callables that make an event loop, or None; {problem}: "
-        f"{value!r} (of type {type(value).__name__}). Return e.g. "
+        f"{described(value)}. Return e.g. "
         "{'default': asyncio.new_event_loop}."
     )
 
@@ -65,7 +67,7 @@ def loop_factories_without_hook(test: str, marker: str) -> str:
 def factory_not_a_loop(name: str, value: object) -> str:
     return (
         f"The loop factory {name!r} of the {_FACTORIES_HOOK} hook must return a "
-        f"new, open asyncio event loop, but it returned {value!r} (of type "
-        f"{type(value).__name__}). Return e.g. asyncio.new_event_loop() or "
+        f"new, open asyncio event loop, but it returned {described(value)}. "
+        "Return e.g. asyncio.new_event_loop() or "
         "uvloop.new_event_loop()."
     )

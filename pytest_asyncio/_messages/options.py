@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pytest_asyncio._messages._values import described
 from pytest_asyncio.loops.scopes import SCOPES
 
 VALID_MODES = ("auto", "strict")
@@ -52,14 +53,10 @@ def report_header(version: str, mode: str, fixture_loop_scope: str) -> str:
 PLUGIN_CLASS_NAME = "pytest_asyncio_plugin_class"
 
 
-def _described(value: object) -> str:
-    return f"{value!r} (of type {type(value).__name__})"
-
-
 def not_a_plugin_class(value: object) -> str:
     return (
         f"{PLUGIN_CLASS_NAME} must be a subclass of pytest_asyncio.AsyncioPlugin, "
-        f"got {_described(value)}. Name the class itself, not an instance or a module."
+        f"got {described(value)}. Name the class itself, not an instance or a module."
     )
 
 
@@ -74,7 +71,7 @@ def two_plugin_classes(values: list[object]) -> str:
 def bad_plugin_attribute(plugin: str, attribute: str, value: object, base: type) -> str:
     return (
         f"{plugin}.{attribute} must name subclasses of pytest_asyncio.{base.__name__}, "
-        f"got {_described(value)}."
+        f"got {described(value)}."
     )
 
 
