@@ -36,6 +36,11 @@ def snapshot_current_loop() -> CurrentLoop:
     return CurrentLoop(getattr(local, "_loop", None), bool(getattr(local, "_set_called", False)))
 
 
+def current_loop() -> asyncio.AbstractEventLoop | None:
+    """The main thread's current loop, if one is set, without creating one."""
+    return getattr(getattr(_policy(), "_local", None), "_loop", None)
+
+
 def set_current_loop(loop: asyncio.AbstractEventLoop | None) -> None:
     """Make ``loop`` the current loop (``set_event_loop`` is not deprecated)."""
     asyncio.set_event_loop(loop)
@@ -132,6 +137,56 @@ def has_shutdown_work(loop: asyncio.AbstractEventLoop) -> bool:
         return bool(base._asyncgens or base._ready) or base._default_executor is not None
     except AttributeError:
         return True
+
+
+def _task_registries() -> tuple[Any, ...] | None:
+    """asyncio's own collections of the tasks alive, read once at import.
+
+    CPython 3.10 to 3.13 keep them in ``asyncio.tasks._all_tasks`` (3.10,
+    3.11) or ``_scheduled_tasks`` plus ``_eager_tasks`` (3.12, 3.13);
+    CPython 3.14 keeps C tasks elsewhere. ``None`` where they are not known.
+    """
+    if sys.version_info >= (3, 14):
+        return None
+    module = vars(asyncio.tasks)
+    registry = module.get("_all_tasks", module.get("_scheduled_tasks"))
+    if registry is None or not hasattr(registry, "__len__"):
+        return None
+    eager = module.get("_eager_tasks")
+    return (registry,) if eager is None else (registry, eager)
+
+
+_REGISTRIES = _task_registries()
+
+
+def no_task_alive() -> bool:
+    """Whether no task exists at all, on any loop: the leak check's usual answer.
+
+    ``asyncio.all_tasks()`` copies asyncio's weak registry of tasks through a
+    Python generator, about as costly as running a test's coroutine; most
+    loops are checked after every task is gone, when the registry is empty.
+    Where the registry is not known, ``all_tasks()`` is asked.
+    """
+    registries = _REGISTRIES
+    if registries is None:
+        return False
+    for registry in registries:
+        if len(registry):
+            return False
+    return True
+
+
+def loop_is_idle(loop: asyncio.AbstractEventLoop) -> bool:
+    """Whether closing ``loop`` has nothing to finish first: the usual end of a test.
+
+    No task alive on any loop, no child watcher made yet (so no child
+    process), nothing for ``shutdown_asyncgens()`` or
+    ``shutdown_default_executor()`` to do (see :func:`has_shutdown_work`).
+    The checks before a loop closes are skipped when this says so.
+    """
+    if not no_task_alive() or has_shutdown_work(loop):
+        return False
+    return getattr(loop, "_watcher", None) is None and getattr(_policy(), "_watcher", None) is None
 
 
 def drop_stale_stops(loop: asyncio.AbstractEventLoop) -> None:

@@ -73,6 +73,15 @@ class Interrupts:
         if installed and signal.getsignal(signal.SIGINT) is self._handler:
             signal.signal(signal.SIGINT, signal.default_int_handler)
 
+    def after_teardown(self, give_back: bool) -> None:
+        """At the end of a test's teardown: :meth:`give_back` if asked, then
+        :meth:`raise_deferred`."""
+        __tracebackhide__ = True
+        if give_back and self._installed is not None:
+            self.give_back()
+        if self._deferred:
+            self.raise_deferred()
+
     def interrupted(self) -> None:
         """The session was interrupted; keep further presses from breaking its teardown."""
         self.session_interrupted = True

@@ -18,7 +18,7 @@ import pytest
 import pytest_asyncio
 from pytest_asyncio import _messages
 from pytest_asyncio._interrupts import INTERRUPTS
-from pytest_asyncio._settings import Settings, Severity
+from pytest_asyncio._settings import Settings
 from pytest_asyncio.clock.switch import SWITCH, ClockSwitch
 from pytest_asyncio.collection import Classifier
 from pytest_asyncio.diagnostics.hooks import DiagnosticsPlugin
@@ -83,9 +83,7 @@ class AsyncioPlugin:
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
-        self.diagnostics = DiagnosticsPlugin(
-            self._loop_of_test, self._diagnostics_severity, self._default_severity
-        )
+        self.diagnostics = DiagnosticsPlugin(self._loop_of_test)
         #: The options, read once at session start: other plugins may still
         #: rewrite ``asyncio_mode`` in their own ``pytest_configure``.
         self.settings: Settings | None = None
@@ -133,6 +131,7 @@ class AsyncioPlugin:
         """Read the options once, failing early on a bad one, and build what uses them."""
         settings = self.settings = Settings.from_config(self.config)
         self.clock.threshold = settings.clock_threshold
+        self.diagnostics.configured = self.diagnostics.current = settings.diagnostics
         self._classifier = Classifier(settings, self.marker_classes, self.loop_names)
         self._fixture_setup = FixtureSetup(
             mode=settings.mode,
@@ -192,10 +191,7 @@ class AsyncioPlugin:
         try:
             return (yield)
         finally:
-            try:
-                self._runs.finish(item, nextitem)
-            finally:
-                INTERRUPTS.raise_deferred()  # Ctrl-C during the teardown, now that it is done
+            self._runs.finish(item, nextitem)  # raises a Ctrl-C the teardown deferred
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self) -> None:
@@ -230,16 +226,6 @@ class AsyncioPlugin:
         self._fixture_setup.post_finalizer(fixturedef, request)
 
     # -- diagnostics ----------------------------------------------------------
-
-    def _diagnostics_severity(self) -> Severity:
-        """The diagnostics severity for the running test: its marker's, else the setting."""
-        test = self._fixture_setup.test if self.settings is not None else None
-        if test is not None and test.diagnostics is not None:
-            return test.diagnostics
-        return self._default_severity()
-
-    def _default_severity(self) -> Severity:
-        return (self.settings or Settings()).diagnostics
 
     def _loop_of_test(self, item: pytest.Item) -> asyncio.AbstractEventLoop | None:
         """The loop the plugin runs ``item`` on; ``None`` if it is not an async test."""

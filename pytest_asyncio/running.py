@@ -17,6 +17,7 @@ from pytest_asyncio._settings import Mode
 from pytest_asyncio._warn_at_test import warn_at_test
 from pytest_asyncio.clock import ClockUnsupported
 from pytest_asyncio.clock.switch import ClockSwitch
+from pytest_asyncio.clock.virtual import CLOCKS
 from pytest_asyncio.collection import is_coroutine_test
 from pytest_asyncio.diagnostics.hooks import DiagnosticsPlugin
 from pytest_asyncio.fixture_setup import FixtureSetup, belongs_to_other_plugin
@@ -51,12 +52,14 @@ class TestRuns:
             state = ItemState(item)
         self.fixture_setup.running = state
         test = state.test
-        if self.clock.needed(test):
+        if (test is not None and test.virtual_clock) or CLOCKS:
             self.clock.begin(item, test)
         if test is None:
             if state.marked_sync is not None:
                 warn_at_test(item, _messages.marker_on_sync_test(item.nodeid, state.marked_sync))
             return
+        if test.diagnostics is not None:  # the marker's, until the test's teardown ends
+            self.diagnostics.current = test.diagnostics
         if self._saved_loop is None:  # else carried over from the async test before
             self._saved_loop = _asyncio_compat.snapshot_current_loop()
         if test.error is not None:
@@ -109,16 +112,32 @@ class TestRuns:
             self._close_direct_loop(item)
         finally:
             saved = self._saved_loop
+            sync_next = nextitem is None or async_test_of(nextitem) is None
             try:
                 if saved is not None:  # an async test: did it leave a loop current?
-                    self.diagnostics.check_current_loop(item, saved)
+                    self._check_current_loop(item, saved)
             finally:
-                if nextitem is None or async_test_of(nextitem) is None:
-                    INTERRUPTS.give_back()  # sync code next: Ctrl-C as Python handles it
-                    if saved is not None:
-                        self._saved_loop = None
-                        _asyncio_compat.restore_current_loop(saved)
+                if sync_next and saved is not None:
+                    self._saved_loop = None
+                    _asyncio_compat.restore_current_loop(saved)
                 self.fixture_setup.running = None
+                self.diagnostics.current = self.diagnostics.configured
+                # Sync code next: Ctrl-C as Python handles it. And a Ctrl-C
+                # the teardown deferred is raised now that it is done.
+                INTERRUPTS.after_teardown(give_back=sync_next)
+
+    def _check_current_loop(self, item: pytest.Item, saved: _asyncio_compat.CurrentLoop) -> None:
+        """Have the diagnostics look at a current loop that is neither the one
+        from before the test nor the test's own (the usual two)."""
+        __tracebackhide__ = True
+        current = _asyncio_compat.current_loop()
+        if current is None or current is saved.loop:
+            return
+        test = async_test_of(item)
+        funcargs: dict[str, object] = getattr(item, "funcargs", None) or {}
+        if test is not None and funcargs.get(test.loop_fixture) is current:
+            return
+        self.diagnostics.check_current_loop(item, saved)
 
     def _close_direct_loop(self, item: pytest.Item) -> None:
         """Close a loop :meth:`_use_direct_loop` made, after the test's fixtures."""

@@ -22,7 +22,7 @@ from typing_extensions import Self
 
 from pytest_asyncio import _compat, _messages
 from pytest_asyncio._settings import parse_clock
-from pytest_asyncio.clock.virtual import ClockUnsupported, VirtualClock, any_clock, live_clocks
+from pytest_asyncio.clock.virtual import ClockUnsupported, VirtualClock, live_clocks
 from pytest_asyncio.fixtures.base import Fixture
 from pytest_asyncio.loops.choose import loop_class_in_force
 from pytest_asyncio.loops.fixture import LoopFixture
@@ -60,10 +60,6 @@ class ClockSwitch:
         self.threshold: float | None = None
         self._item: pytest.Item | None = None
         self._test: AsyncTest | None = None
-
-    def needed(self, test: AsyncTest | None) -> bool:
-        """Whether :meth:`begin` has anything to do; cheap, checked for every test."""
-        return (test is not None and test.virtual_clock) or any_clock()
 
     def begin(self, item: pytest.Item, test: AsyncTest | None) -> None:
         """As ``item``'s setup starts: switch every clock, put one on its cached loop.

@@ -27,8 +27,9 @@ from pytest_asyncio.clock.real_timers import RealTimers, is_plugin_callback
 
 T = TypeVar("T")
 
-# The clock of each loop that has one. Weak: a closed, forgotten loop goes.
-_CLOCKS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, VirtualClock] = (
+#: The clock of each loop that has one. Weak: a closed, forgotten loop goes.
+#: Empty unless a test asked for the virtual clock: checked before every test.
+CLOCKS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, VirtualClock] = (
     weakref.WeakKeyDictionary()
 )
 
@@ -89,7 +90,7 @@ class VirtualClock:
         :raises ClockUnsupported: if ``loop`` cannot carry the clock (uvloop,
             a proactor loop), or already carries one.
         """
-        if loop in _CLOCKS:
+        if loop in CLOCKS:
             raise ClockUnsupported(_messages.clock_installed_twice(type(loop)))
         clock = cls(loop, threshold)
         try:
@@ -104,13 +105,13 @@ class VirtualClock:
             _loop_access.shadow(clock._selector, {"select": clock._select_on_loop})
         except AttributeError:
             raise ClockUnsupported(_messages.clock_unsupported(type(loop))) from None
-        _CLOCKS[loop] = clock
+        CLOCKS[loop] = clock
         return clock
 
     @staticmethod
     def of(loop: asyncio.AbstractEventLoop) -> VirtualClock | None:
         """The clock installed on ``loop``, or ``None``."""
-        return _CLOCKS.get(loop)
+        return CLOCKS.get(loop)
 
     # -- reading and driving ------------------------------------------------
 
@@ -154,7 +155,7 @@ class VirtualClock:
         if seconds < 0:
             raise ValueError(_messages.clock_negative_advance(seconds))
         loop = asyncio.get_running_loop()
-        if _CLOCKS.get(loop) is not self or not self._virtual:
+        if CLOCKS.get(loop) is not self or not self._virtual:
             raise RuntimeError(_messages.clock_not_driving())
         if seconds:
             await asyncio.sleep(seconds)  # the loop jumps timer by timer
@@ -236,14 +237,9 @@ class VirtualClock:
 def live_clocks() -> list[VirtualClock]:
     """The clocks of loops not yet closed; forgets the others."""
     live = []
-    for loop, clock in list(_CLOCKS.items()):
+    for loop, clock in list(CLOCKS.items()):
         if loop.is_closed():
-            del _CLOCKS[loop]
+            del CLOCKS[loop]
         else:
             live.append(clock)
     return live
-
-
-def any_clock() -> bool:
-    """Whether some loop carries a clock: the plugin's check that costs nothing."""
-    return bool(_CLOCKS)

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from pytest_asyncio import _messages
+from pytest_asyncio import _asyncio_compat, _messages
 from pytest_asyncio._settings import Severity
 from pytest_asyncio.diagnostics import children, loops, mixed_loops, summary
 from pytest_asyncio.diagnostics.findings import Finding, Findings
@@ -36,20 +36,16 @@ class DiagnosticsPlugin:
 
     plugin_name = "asyncio-diagnostics"
 
-    def __init__(
-        self,
-        loop_of_test: LoopOfTest,
-        severity: Callable[[], Severity],
-        default_severity: Callable[[], Severity],
-    ) -> None:
-        """:param loop_of_test: the loop an item runs on, ``None`` for a sync test.
-        :param severity: the severity in force for the running test.
-        :param default_severity: the configured severity, for the summary.
-        """
+    def __init__(self, loop_of_test: LoopOfTest) -> None:
+        """:param loop_of_test: the loop an item runs on, ``None`` for a sync test."""
         self.loop_of_test = loop_of_test
-        self.severity = severity
-        self.default_severity = default_severity
-        self.findings = Findings(severity)
+        #: The configured severity (read at session start), for the summary.
+        self.configured: Severity = "report"
+        #: The severity in force now: the running test's marker's, else the
+        #: configured one. Set as each test starts, so that watching a loop
+        #: costs one attribute read.
+        self.current: Severity = "report"
+        self.findings = Findings(self._current)
         self.exceptions = LoopExceptionCollector()
         self.summary = summary.Summary()
         #: Fixture names of the loops alive now, by ``id(loop)``.
@@ -62,6 +58,9 @@ class DiagnosticsPlugin:
         #: and the report sections of its setup, for the call report.
         self._call_report: pytest.TestReport | None = None
         self._carried: list[tuple[str, str]] = []
+
+    def _current(self) -> Severity:
+        return self.current
 
     def watch_loop(
         self, loop: asyncio.AbstractEventLoop, fixturedef: Any, request: pytest.FixtureRequest
@@ -84,7 +83,7 @@ class DiagnosticsPlugin:
 
         :returns: the check to run right before the loop is torn down.
         """
-        if self.severity() == "off":
+        if self.current == "off":
             return _no_check
         self.exceptions.watch(loop)
         self.loop_names[id(loop)] = fixture
@@ -95,6 +94,8 @@ class DiagnosticsPlugin:
     ) -> None:
         __tracebackhide__ = True
         self.loop_names.pop(id(loop), None)
+        if scope == "function" and _asyncio_compat.loop_is_idle(loop):
+            return  # nothing left on it: the usual end of a test
         if self.interrupted:
             children.end_live_children(loop)
             cancel_pending_tasks(loop)
@@ -133,7 +134,7 @@ class DiagnosticsPlugin:
         if self.interrupted:
             return
         finding = loops.left_current(item, saved_loop, self.loop_names)
-        if finding is not None and self.severity() != "off":
+        if finding is not None and self.current != "off":
             self.deliver([finding])
 
     def loop_left_open(
@@ -145,7 +146,7 @@ class DiagnosticsPlugin:
         (pytest 8.2 would keep the fixture cached): the finding is
         delivered at the end of the test phase, with the loop exceptions.
         """
-        if self.severity() != "off" and not self.interrupted:
+        if self.current != "off" and not self.interrupted:
             self.deferred.append(loops.left_open(loop, fixturedef, request))
 
     def pytest_keyboard_interrupt(self) -> None:
@@ -235,4 +236,4 @@ class DiagnosticsPlugin:
         self.summary.collect(report)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        self.summary.write(terminalreporter, self.default_severity())
+        self.summary.write(terminalreporter, self.configured)

@@ -12,11 +12,12 @@ import asyncio
 import inspect
 import linecache
 import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import CodeType, FrameType
 from typing import Any
+
+from pytest_asyncio import _asyncio_compat
 
 ASYNCIO_DIR = str(Path(asyncio.__file__).parent) + os.sep
 _PLUGIN_DIR = str(Path(__file__).parent.parent) + os.sep
@@ -81,49 +82,12 @@ def suspended_in(task: asyncio.Task[Any]) -> FrameType | None:
 
 def pending_tasks(loop: asyncio.AbstractEventLoop) -> list[asyncio.Task[Any]]:
     """The unfinished tasks of ``loop``, in a stable order (by name)."""
-    if no_task_alive():
+    if _asyncio_compat.no_task_alive():
         return []
     return sorted(
         (task for task in asyncio.all_tasks(loop) if not task.done()),
         key=lambda task: task.get_name(),
     )
-
-
-def _task_registries() -> tuple[Any, ...] | None:
-    """asyncio's own collections of the tasks alive, read once at import.
-
-    CPython 3.10 to 3.13 keep them in ``asyncio.tasks._all_tasks`` (3.10,
-    3.11) or ``_scheduled_tasks`` plus ``_eager_tasks`` (3.12, 3.13);
-    CPython 3.14 keeps C tasks elsewhere. ``None`` where they are not known.
-    """
-    if sys.version_info >= (3, 14):
-        return None
-    module = vars(asyncio.tasks)
-    registry = module.get("_all_tasks", module.get("_scheduled_tasks"))
-    if registry is None or not hasattr(registry, "__len__"):
-        return None
-    eager = module.get("_eager_tasks")
-    return (registry,) if eager is None else (registry, eager)
-
-
-_REGISTRIES = _task_registries()
-
-
-def no_task_alive() -> bool:
-    """Whether no task exists at all, on any loop: the leak check's usual answer.
-
-    ``asyncio.all_tasks()`` copies asyncio's weak registry of tasks through a
-    Python generator, about as costly as running a test's coroutine; most
-    loops are checked after every task is gone, when the registry is empty.
-    Where the registry is not known, ``all_tasks()`` is asked.
-    """
-    registries = _REGISTRIES
-    if registries is None:
-        return False
-    for registry in registries:
-        if len(registry):
-            return False
-    return True
 
 
 def closes_a_generator(task: asyncio.Task[Any]) -> bool:
