@@ -50,7 +50,7 @@ class Interrupts:
         self._ignored = 0
         self._handler = self._on_sigint  # one bound method, for the identity check
         #: Whether the handler was installed; ``None``: not looked at yet.
-        self._installed: bool | None = None
+        self.installed: bool | None = None
 
     def take_over(self) -> None:
         """Handle SIGINT from now on, if it has Python's default handler.
@@ -58,18 +58,18 @@ class Interrupts:
         Called before every run: it looks at the handler once, until
         :meth:`give_back` (``signal.getsignal`` costs microseconds).
         """
-        if self._installed is not None:
+        if self.installed is not None:
             return
-        self._installed = False
+        self.installed = False
         if threading.current_thread() is not threading.main_thread():
             return
         if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
             signal.signal(signal.SIGINT, self._handler)
-            self._installed = True
+            self.installed = True
 
     def give_back(self) -> None:
         """Put Python's default handler back, if the plugin's is installed."""
-        installed, self._installed = self._installed, None
+        installed, self.installed = self.installed, None
         if installed and signal.getsignal(signal.SIGINT) is self._handler:
             signal.signal(signal.SIGINT, signal.default_int_handler)
 
@@ -77,7 +77,7 @@ class Interrupts:
         """At the end of a test's teardown: :meth:`give_back` if asked, then
         :meth:`raise_deferred`."""
         __tracebackhide__ = True
-        if give_back and self._installed is not None:
+        if give_back and self.installed is not None:
             self.give_back()
         if self._deferred:
             self.raise_deferred()

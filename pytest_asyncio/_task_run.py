@@ -56,8 +56,7 @@ def finish(
     Ctrl-C stops the wait at once; it is raised after the test's teardown
     (see ``_interrupts``), so the loop still gets closed.
     """
-    run = TaskRun(loop.create_task(coro), limit)
-    run.wait()
+    run = TaskRun.run(loop.create_task(coro), limit)
     retrieve(run.task)
     if run.presses or isinstance(run.escaped, KeyboardInterrupt):
         INTERRUPTS.defer()
@@ -119,10 +118,21 @@ class TaskRun:
         if timeout:
             self._timer = loop.call_later(timeout, self._expire)
 
+    @classmethod
+    def run(cls, task: asyncio.Task[Any], timeout: float | None = None) -> TaskRun:
+        """Run ``task`` until it is done, or until we stop waiting for it.
+
+        :returns: the run, to read what happened.
+        """
+        run = cls(task, timeout)
+        run.wait()
+        return run
+
     def wait(self) -> None:
         """Run the loop until the task is done, or until we stop waiting for it."""
         interrupts = INTERRUPTS
-        interrupts.take_over()
+        if interrupts.installed is None:  # not looked at since the last give_back()
+            interrupts.take_over()
         interrupts.current = self
         task = self.task
         try:

@@ -22,6 +22,7 @@ from pytest_asyncio.collection import is_coroutine_test
 from pytest_asyncio.diagnostics.hooks import DiagnosticsPlugin
 from pytest_asyncio.fixture_setup import FixtureSetup, belongs_to_other_plugin
 from pytest_asyncio.items import STATE, ItemState, async_test_of
+from pytest_asyncio.markers.async_marker import AsyncTest
 
 
 @final
@@ -114,8 +115,10 @@ class TestRuns:
             saved = self._saved_loop
             sync_next = nextitem is None or async_test_of(nextitem) is None
             try:
-                if saved is not None:  # an async test: did it leave a loop current?
-                    self._check_current_loop(item, saved)
+                state = self.fixture_setup.running
+                test = state.test if state is not None else None
+                if saved is not None and test is not None:  # did it leave a loop current?
+                    self._check_current_loop(item, test, saved)
             finally:
                 if sync_next and saved is not None:
                     self._saved_loop = None
@@ -126,16 +129,17 @@ class TestRuns:
                 # the teardown deferred is raised now that it is done.
                 INTERRUPTS.after_teardown(give_back=sync_next)
 
-    def _check_current_loop(self, item: pytest.Item, saved: _asyncio_compat.CurrentLoop) -> None:
+    def _check_current_loop(
+        self, item: pytest.Item, test: AsyncTest, saved: _asyncio_compat.CurrentLoop
+    ) -> None:
         """Have the diagnostics look at a current loop that is neither the one
         from before the test nor the test's own (the usual two)."""
         __tracebackhide__ = True
         current = _asyncio_compat.current_loop()
         if current is None or current is saved.loop:
             return
-        test = async_test_of(item)
         funcargs: dict[str, object] = getattr(item, "funcargs", None) or {}
-        if test is not None and funcargs.get(test.loop_fixture) is current:
+        if funcargs.get(test.loop_fixture) is current:
             return
         self.diagnostics.check_current_loop(item, saved)
 

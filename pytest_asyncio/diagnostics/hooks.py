@@ -85,7 +85,8 @@ class DiagnosticsPlugin:
         """
         if self.current == "off":
             return _no_check
-        self.exceptions.watch(loop)
+        if loop.get_exception_handler() is None:  # unless the user set one
+            loop.set_exception_handler(self.exceptions.handle)
         self.loop_names[id(loop)] = fixture
         return functools.partial(self._before_loop_teardown, loop, fixture, scope, node)
 
@@ -233,7 +234,8 @@ class DiagnosticsPlugin:
             self._carried = []
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        self.summary.collect(report)
+        if getattr(report, summary.ATTRIBUTE, None):  # ours, or a worker's
+            self.summary.collect(report)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         self.summary.write(terminalreporter, self.configured)

@@ -62,11 +62,6 @@ class LoopExceptionCollector:
         #: Wider loops torn down in the running test phase: their owners, by ``id``.
         self.closed_owners: dict[int, str] = {}
 
-    def watch(self, loop: asyncio.AbstractEventLoop) -> None:
-        """Become ``loop``'s exception handler, unless the user set one."""
-        if loop.get_exception_handler() is None:
-            loop.set_exception_handler(self.handle)
-
     def handle(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
         """The exception handler: log as asyncio does, and record exceptions.
 
