@@ -215,7 +215,8 @@ class AsyncioPlugin:
         self, fixturedef: Any, request: pytest.FixtureRequest
     ) -> Generator[None, object, object]:
         value = yield from self._fixture_setup.around(fixturedef, request)
-        test = self._fixture_setup.test
+        running = self._fixture_setup.running
+        test = running.test if running is not None else None
         if test is not None and test.virtual_clock and fixturedef.argname in self.loop_names:
             self.clock.put_on_fixture_loop(value, fixturedef, request)
         return value

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from pytest_asyncio import _asyncio_compat, _messages
+from pytest_asyncio import _asyncio_compat
 from pytest_asyncio._settings import Severity
 from pytest_asyncio.diagnostics import children, loops, mixed_loops, summary
 from pytest_asyncio.diagnostics.findings import Finding, Findings
@@ -95,16 +95,15 @@ class DiagnosticsPlugin:
     ) -> None:
         __tracebackhide__ = True
         self.loop_names.pop(id(loop), None)
-        if scope == "function" and _asyncio_compat.loop_is_idle(loop):
+        if scope != "function":  # what its closing logs is charged to its fixture
+            self.exceptions.closed_owners[id(loop)] = (fixture, scope, node)
+        if _asyncio_compat.loop_is_idle(loop):
             return  # nothing left on it: the usual end of a test
         if self.interrupted:
             children.end_live_children(loop)
             cancel_pending_tasks(loop)
             return
         found: list[Finding] = []
-        if scope != "function":
-            owner = _messages.diagnostics_owner(fixture, scope, node)
-            self.exceptions.closed_owners[id(loop)] = owner
         processes = loops.leaked_processes(loop, fixture, scope, node)
         if processes is not None:
             found.append(processes)

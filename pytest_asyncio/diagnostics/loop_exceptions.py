@@ -59,8 +59,9 @@ class LoopExceptionCollector:
         self.records: list[Record] = []
         #: The loop whose leftover tasks the plugin is cancelling right now.
         self.cancelling: asyncio.AbstractEventLoop | None = None
-        #: Wider loops torn down in the running test phase: their owners, by ``id``.
-        self.closed_owners: dict[int, str] = {}
+        #: Wider loops torn down in the running test phase, by ``id``: their
+        #: fixture, its scope and the node it belonged to.
+        self.closed_owners: dict[int, tuple[str, str, str]] = {}
 
     def handle(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
         """The exception handler: log as asyncio does, and record exceptions.
@@ -90,7 +91,9 @@ class LoopExceptionCollector:
         closed, self.closed_owners = self.closed_owners, {}
         by_owner: dict[str, list[Record]] = {}
         for record in records:
-            by_owner.setdefault(closed.get(id(record.loop), test), []).append(record)
+            closed_by = closed.get(id(record.loop))
+            owner = _messages.diagnostics_owner(*closed_by) if closed_by is not None else test
+            by_owner.setdefault(owner, []).append(record)
         return [_finding(phase, owner, group, owner == test) for owner, group in by_owner.items()]
 
     def drop_leftovers(self) -> None:
