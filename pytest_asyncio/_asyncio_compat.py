@@ -186,7 +186,18 @@ def loop_is_idle(loop: asyncio.AbstractEventLoop) -> bool:
     """
     if not no_task_alive() or has_shutdown_work(loop):
         return False
-    return getattr(loop, "_watcher", None) is None and getattr(_policy(), "_watcher", None) is None
+    return child_watcher(loop) is None
+
+
+def child_watcher(loop: asyncio.AbstractEventLoop) -> Any:
+    """asyncio's child watcher for ``loop``'s subprocesses; ``None`` before the first.
+
+    The policy's ``_watcher``, made at the first subprocess (CPython 3.10
+    to 3.13), or each loop's own ``_watcher`` (3.14, read from its source,
+    not run here). See ``diagnostics.children`` for what it holds.
+    """
+    watcher = getattr(loop, "_watcher", None)
+    return watcher if watcher is not None else getattr(_policy(), "_watcher", None)
 
 
 def drop_stale_stops(loop: asyncio.AbstractEventLoop) -> None:
@@ -222,47 +233,3 @@ def quiet_if_destroyed(task: asyncio.Task[Any]) -> None:
         task._log_destroy_pending = False  # type: ignore[attr-defined]
     except AttributeError:  # pragma: no cover - another Task implementation
         pass
-
-
-def live_subprocess_transports(loop: asyncio.AbstractEventLoop) -> list[Any]:
-    """The subprocess transports of ``loop`` whose child has not been reaped.
-
-    asyncio keeps no public list of them; its child watcher holds each
-    transport until the child exits. Where the watcher lives: the policy's
-    ``_watcher``, made at the first subprocess (CPython 3.10 to 3.13), or
-    each loop's own ``_watcher`` (3.14, read from its source, not run
-    here). Which kind: a ``ThreadedChildWatcher`` keeps a waiting thread per
-    child in ``_threads``, with ``(loop, pid, callback, (transport,))`` as
-    the thread's ``_args``; a ``PidfdChildWatcher`` (the default from 3.12
-    where ``os.pidfd_open`` works) registers the child's pidfd as a reader
-    on the loop, with ``_do_wait(pid, pidfd, callback, (transport,))``.
-    Checked on CPython 3.10 to 3.13; any other loop (uvloop) gives an
-    empty list.
-    Without a watcher (no subprocess started yet) it costs two lookups.
-    """
-    watcher = getattr(loop, "_watcher", None)
-    if watcher is None:
-        watcher = getattr(_policy(), "_watcher", None)
-        if watcher is None:
-            return []
-    threads = getattr(watcher, "_threads", None)
-    if isinstance(threads, dict):
-        arguments: list[Any] = [getattr(thread, "_args", ()) for thread in list(threads.values())]
-        found = [args[3] for args in arguments if len(args) == 4 and args[0] is loop]
-    else:
-        found = _pidfd_readers(loop, getattr(watcher, "_do_wait", None))
-    return [args[0] for args in found if args and hasattr(args[0], "get_returncode")]
-
-
-def _pidfd_readers(loop: asyncio.AbstractEventLoop, do_wait: Any) -> list[Any]:
-    selector = getattr(loop, "_selector", None)
-    if do_wait is None or selector is None:
-        return []
-    found = []
-    for key in list(selector.get_map().values()):
-        reader = key.data[0] if isinstance(key.data, tuple) else None
-        if reader is not None and getattr(reader, "_callback", None) == do_wait:
-            args: Any = getattr(reader, "_args", ())
-            if len(args) == 4:
-                found.append(args[3])
-    return found

@@ -18,7 +18,11 @@ Severity = Literal["report", "warn", "error", "off"]
 
 def add_options(parser: pytest.Parser) -> None:
     """Declare the command-line options and ini keys."""
-    group = parser.getgroup("asyncio")
+    _add_command_line_options(parser.getgroup("asyncio"))
+    _add_ini_keys(parser)
+
+
+def _add_command_line_options(group: pytest.OptionGroup) -> None:
     group.addoption(
         "--asyncio-mode",
         dest="asyncio_mode",
@@ -48,11 +52,6 @@ def add_options(parser: pytest.Parser) -> None:
         metavar="CLOCK",
         help="'virtual': async tests wait for timers in no time; 'real' (default).",
     )
-    parser.addini("asyncio_clock", "Clock of async tests: real (default) or virtual.")
-    parser.addini(
-        "asyncio_clock_threshold",
-        "Real seconds a virtual-clock loop looks for I/O before jumping (default 0.01).",
-    )
     group.addoption(
         "--asyncio-diagnostics",
         dest="asyncio_diagnostics",
@@ -61,6 +60,14 @@ def add_options(parser: pytest.Parser) -> None:
         help="What leaked tasks, loops and child processes and exceptions the loop "
         "swallowed do: 'report' (default: listed in the summary), 'warn', 'error' "
         "(the test fails) or 'off' (not checked). Overrides the ini value.",
+    )
+
+
+def _add_ini_keys(parser: pytest.Parser) -> None:
+    parser.addini("asyncio_clock", "Clock of async tests: real (default) or virtual.")
+    parser.addini(
+        "asyncio_clock_threshold",
+        "Real seconds a virtual-clock loop looks for I/O before jumping (default 0.01).",
     )
     parser.addini("asyncio_mode", "Default mode: auto or strict (unset: marker needed).")
     parser.addini("asyncio_debug", "Run event loops in debug mode.", type="bool", default=False)

@@ -3,7 +3,7 @@
 A process made with ``asyncio.create_subprocess_exec()`` and never waited
 for outlives its test, its loop and even pytest. Before a watched loop is
 torn down the plugin finds its live subprocess transports (see
-``_asyncio_compat.live_subprocess_transports``), describes them, and ends
+:func:`live_subprocess_transports`), describes them, and ends
 them: SIGTERM, then SIGKILL after a grace period, then waits until asyncio
 has reaped them and closes the transports, all while the loop still runs,
 so neither a zombie nor an "unclosed transport" ``ResourceWarning`` is left.
@@ -30,9 +30,48 @@ def live_children(loop: asyncio.AbstractEventLoop) -> list[Any]:
         return []
     return [
         transport
-        for transport in _asyncio_compat.live_subprocess_transports(loop)
+        for transport in live_subprocess_transports(loop)
         if transport.get_returncode() is None
     ]
+
+
+def live_subprocess_transports(loop: asyncio.AbstractEventLoop) -> list[Any]:
+    """The subprocess transports of ``loop`` whose child has not been reaped.
+
+    asyncio keeps no public list of them; its child watcher (see
+    ``_asyncio_compat.child_watcher``) holds each transport until the
+    child exits. A ``ThreadedChildWatcher`` keeps a waiting thread per
+    child in ``_threads``, with ``(loop, pid, callback, (transport,))`` as
+    the thread's ``_args``; a ``PidfdChildWatcher`` (the default from 3.12
+    where ``os.pidfd_open`` works) registers the child's pidfd as a reader
+    on the loop, with ``_do_wait(pid, pidfd, callback, (transport,))``.
+    Checked on CPython 3.10 to 3.13; any other loop (uvloop) gives an
+    empty list.
+    """
+    watcher = _asyncio_compat.child_watcher(loop)
+    if watcher is None:  # no subprocess started yet
+        return []
+    threads = getattr(watcher, "_threads", None)
+    if isinstance(threads, dict):
+        arguments: list[Any] = [getattr(thread, "_args", ()) for thread in list(threads.values())]
+        found = [args[3] for args in arguments if len(args) == 4 and args[0] is loop]
+    else:
+        found = _pidfd_readers(loop, getattr(watcher, "_do_wait", None))
+    return [args[0] for args in found if args and hasattr(args[0], "get_returncode")]
+
+
+def _pidfd_readers(loop: asyncio.AbstractEventLoop, do_wait: Any) -> list[Any]:
+    selector = getattr(loop, "_selector", None)
+    if do_wait is None or selector is None:
+        return []
+    found = []
+    for key in list(selector.get_map().values()):
+        reader = key.data[0] if isinstance(key.data, tuple) else None
+        if reader is not None and getattr(reader, "_callback", None) == do_wait:
+            args: Any = getattr(reader, "_args", ())
+            if len(args) == 4:
+                found.append(args[3])
+    return found
 
 
 def describe(transport: Any) -> str:
