@@ -158,26 +158,33 @@ class DiagnosticsPlugin:
     # pytest reports unraisable exceptions the same way: trylast, so the
     # phase's own work is done, and an error fails that phase.
 
+    # Each checks first that the phase left anything to say, the usual answer.
+
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         __tracebackhide__ = True
-        self._end_of_phase("setup", item)
+        exceptions = self.exceptions
+        if exceptions.records or self.deferred or exceptions.closed_owners:
+            self._end_of_phase("setup", item)
 
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_call(self, item: pytest.Item) -> None:
         __tracebackhide__ = True
-        self._end_of_phase("the call", item)
+        exceptions = self.exceptions
+        if exceptions.records or self.deferred or exceptions.closed_owners:
+            self._end_of_phase("the call", item)
 
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_teardown(self, item: pytest.Item) -> None:
         __tracebackhide__ = True
-        self._end_of_phase("teardown", item)
+        exceptions = self.exceptions
+        if exceptions.records or self.deferred or exceptions.closed_owners:
+            self._end_of_phase("teardown", item)
 
     def _end_of_phase(self, phase: str, item: pytest.Item) -> None:
         __tracebackhide__ = True
         if not (self.exceptions.records or self.deferred):
-            if self.exceptions.closed_owners:
-                self.exceptions.closed_owners.clear()
+            self.exceptions.closed_owners.clear()
             return
         found, self.deferred = self.deferred, []
         if self.exceptions.records:
@@ -193,7 +200,18 @@ class DiagnosticsPlugin:
         self, item: pytest.Item, call: pytest.CallInfo[None]
     ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
         report = yield
-        self._attach(item, report)
+        when = report.when
+        if when == "call":
+            self._call_report = report
+            if self._carried:  # the setup's findings, shown with the call's
+                report.sections.extend(self._carried)
+                self._carried = []
+        if self.findings.pending:
+            self._attach(item, report)
+        if when == "teardown":
+            self._call_report = None
+            if self._carried:
+                self._carried = []
         if report.failed and call.excinfo is not None:
             if mixed_loops.is_mixed_loop_error(call.excinfo.value):
                 funcargs: dict[str, object] = getattr(item, "funcargs", {})
@@ -218,19 +236,11 @@ class DiagnosticsPlugin:
         carries it there.
         """
         when = report.when
-        if when == "call":
-            self._call_report = report
-            report.sections.extend(self._carried)
-            self._carried = []
-        if self.findings.pending:
-            section = summary.attach(item, report, self.findings.take())
-            if when == "setup":
-                self._carried.append(section)
-            elif when == "teardown" and self._call_report is not None:
-                self._call_report.sections.append(section)
-        if when == "teardown":
-            self._call_report = None
-            self._carried = []
+        section = summary.attach(item, report, self.findings.take())
+        if when == "setup":
+            self._carried.append(section)
+        elif when == "teardown" and self._call_report is not None:
+            self._call_report.sections.append(section)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if getattr(report, summary.ATTRIBUTE, None):  # ours, or a worker's

@@ -136,15 +136,16 @@ class AsyncMarker:
 
         Called from ``pytest_pyfunc_call`` with the item's fixtures set up.
         """
-        loop: asyncio.AbstractEventLoop = item.funcargs[test.loop_fixture]  # type: ignore[assignment]
-        kwargs = {name: item.funcargs[name] for name in _compat.test_argnames(item)}
+        funcargs = item.funcargs
+        loop: asyncio.AbstractEventLoop = funcargs[test.loop_fixture]  # type: ignore[assignment]
+        kwargs = {name: funcargs[name] for name in _compat.test_argnames(item)}
         function = item.obj
-        run = functools.partial(self._run_coroutine, loop, item, test)
         hypothesis = getattr(function, "hypothesis", None)
         if hypothesis is not None and hasattr(hypothesis, "inner_test"):
+            run = functools.partial(self._run_coroutine, loop, item, test)
             _run_hypothesis(function, hypothesis, run, kwargs)
         else:
-            run(function(**kwargs))
+            self._run_coroutine(loop, item, test, function(**kwargs))
 
     def _run_coroutine(
         self,
