@@ -111,14 +111,17 @@ class FixtureSetup:
         if self.plan_only:  # no fixture function runs: nothing to adapt or check
             return (yield)
         function = fixturedef.func
-        direct_loop = self._direct_loop(fixturedef.argname)
+        running = self.running  # read once: this hook runs for every fixture
+        direct_loop = self._direct_loop(running, fixturedef.argname)
         if direct_loop is not None:  # asked for by name at run time
             fixturedef.func = functools.partial(_identity, direct_loop)
         else:
-            plan = self.plan(fixturedef)
+            plan = self._plans.get(fixturedef)
+            if plan is None or plan.function is not function:
+                plan = self.plan(fixturedef)
             adapted = plan.adapted
-            if adapted is not None and self._runs(plan):
-                fixturedef.func = self._stand_in(adapted, request, plan)
+            if adapted is not None and (plan.declaration is not None or self._runs(plan)):
+                fixturedef.func = self._stand_in(adapted, request, plan, running)
             else:
                 if plan.provider:
                     fixturedef.func = functools.partial(function, request=request)
@@ -134,9 +137,9 @@ class FixtureSetup:
         finally:
             fixturedef.func = function
 
-    def _direct_loop(self, name: str) -> asyncio.AbstractEventLoop | None:
+    @staticmethod
+    def _direct_loop(running: ItemState | None, name: str) -> asyncio.AbstractEventLoop | None:
         """The loop the plugin made for the running test itself, if ``name`` is its fixture."""
-        running = self.running
         if running is None or running.direct is None or running.direct.name != name:
             return None
         return running.direct_loop
@@ -151,9 +154,12 @@ class FixtureSetup:
         return running is None or not belongs_to_other_plugin(running.item)
 
     def _stand_in(
-        self, adapted: AsyncFixture, request: pytest.FixtureRequest, plan: Plan
+        self,
+        adapted: AsyncFixture,
+        request: pytest.FixtureRequest,
+        plan: Plan,
+        running: ItemState | None,
     ) -> Callable[..., Any]:
-        running = self.running
         item = running.item if running is not None else None
         if self.mode == "strict" and plan.declaration is None:
             message = _messages.undeclared_async_fixture(adapted.name, item)
