@@ -22,7 +22,12 @@ import pytest
 
 from pytest_asyncio import _asyncio_compat, _messages
 from pytest_asyncio.diagnostics.hooks import DiagnosticsPlugin
-from pytest_asyncio.fixtures.async_fixtures import AsyncFixtureAdapter, Kind, kind_of
+from pytest_asyncio.fixtures.async_fixtures import (
+    AsyncFixture,
+    AsyncFixtureAdapter,
+    Kind,
+    kind_of,
+)
 from pytest_asyncio.fixtures.base import fixture_class
 from pytest_asyncio.fixtures.declare import Declared, declared
 from pytest_asyncio.items import ItemState
@@ -44,6 +49,8 @@ class Plan:
     provider: bool
     #: One of the plugin's loop fixture names: its value is checked and watched.
     is_loop: bool
+    #: What the stand-ins of an async fixture share; ``None`` for a sync one.
+    adapted: AsyncFixture | None = None
 
 
 @final
@@ -83,12 +90,17 @@ class FixtureSetup:
         function = fixturedef.func
         plan = self._plans.get(fixturedef)
         if plan is None or plan.function is not function:
+            kind = kind_of(function)
+            declaration = declared(function)
             plan = self._plans[fixturedef] = Plan(
                 function=function,
-                kind=kind_of(function),
-                declaration=declared(function),
+                kind=kind,
+                declaration=declaration,
                 provider=fixture_class(function) is not None,
                 is_loop=fixturedef.argname in self.loop_names,
+                adapted=None
+                if kind is Kind.SYNC
+                else self.adapter.definition(fixturedef, function, kind, declaration),
             )
         return plan
 
@@ -99,13 +111,17 @@ class FixtureSetup:
         if self.plan_only:  # no fixture function runs: nothing to adapt or check
             return (yield)
         function = fixturedef.func
-        direct_loop = self._direct_loop(fixturedef.argname)
+        running = self.running  # read once: this hook runs for every fixture
+        direct_loop = self._direct_loop(running, fixturedef.argname)
         if direct_loop is not None:  # asked for by name at run time
             fixturedef.func = functools.partial(_identity, direct_loop)
         else:
-            plan = self.plan(fixturedef)
-            if plan.kind is not Kind.SYNC and self._runs(plan):
-                fixturedef.func = self._stand_in(fixturedef, request, plan)
+            plan = self._plans.get(fixturedef)
+            if plan is None or plan.function is not function:
+                plan = self.plan(fixturedef)
+            adapted = plan.adapted
+            if adapted is not None and (plan.declaration is not None or self._runs(plan)):
+                fixturedef.func = self._stand_in(adapted, request, plan, running)
             else:
                 if plan.provider:
                     fixturedef.func = functools.partial(function, request=request)
@@ -121,9 +137,9 @@ class FixtureSetup:
         finally:
             fixturedef.func = function
 
-    def _direct_loop(self, name: str) -> asyncio.AbstractEventLoop | None:
+    @staticmethod
+    def _direct_loop(running: ItemState | None, name: str) -> asyncio.AbstractEventLoop | None:
         """The loop the plugin made for the running test itself, if ``name`` is its fixture."""
-        running = self.running
         if running is None or running.direct is None or running.direct.name != name:
             return None
         return running.direct_loop
@@ -138,23 +154,20 @@ class FixtureSetup:
         return running is None or not belongs_to_other_plugin(running.item)
 
     def _stand_in(
-        self, fixturedef: Any, request: pytest.FixtureRequest, plan: Plan
+        self,
+        adapted: AsyncFixture,
+        request: pytest.FixtureRequest,
+        plan: Plan,
+        running: ItemState | None,
     ) -> Callable[..., Any]:
-        test = self.test
-        item = self.running.item if self.running is not None else None
+        item = running.item if running is not None else None
         if self.mode == "strict" and plan.declaration is None:
-            message = _messages.undeclared_async_fixture(fixturedef.argname, item)
+            message = _messages.undeclared_async_fixture(adapted.name, item)
             return functools.partial(_refuse_fixture, message)
-        return self.adapter.stand_in(
-            fixturedef,
-            request,
-            plan.function,
-            plan.kind,
-            plan.declaration,
-            test_loop=test.loop_fixture if test is not None else None,
-            timeout=test.timeout if test is not None else self.timeout,
-            item=item,
-        )
+        test = running.test if running is not None else None
+        if test is None:
+            return adapted.stand_in(request, None, self.timeout, item)
+        return adapted.stand_in(request, test.loop_fixture, test.timeout, item)
 
     def _make_loop_current_for(self, fixturedef: Any, request: pytest.FixtureRequest) -> None:
         test = self.test

@@ -185,3 +185,38 @@ def test_tasks_started_by_a_fixture_see_its_variables(
         """
     )
     run_clean().assert_outcomes(passed=1)
+
+
+def test_a_value_equal_to_the_one_outside_is_still_the_fixtures_own(
+    pytester: pytest.Pytester, run_clean: RunClean
+) -> None:
+    pytester.makepyfile(
+        """
+        import contextvars
+        import pytest
+
+        settings = contextvars.ContextVar("settings")
+        settings.set([])
+
+        @pytest.fixture
+        async def own_settings():
+            mine = []
+            settings.set(mine)
+            return mine
+
+        @pytest.fixture
+        async def own_settings_held():
+            mine = []
+            settings.set(mine)
+            yield mine
+
+        @pytest.mark.asyncio
+        async def test_coroutine_fixture(own_settings):
+            assert settings.get() is own_settings
+
+        @pytest.mark.asyncio
+        async def test_generator_fixture(own_settings_held):
+            assert settings.get() is own_settings_held
+        """
+    )
+    run_clean().assert_outcomes(passed=2)
