@@ -7,7 +7,8 @@ test's :class:`~pytest_asyncio.items.ItemState`; the run-time hooks only read it
 from __future__ import annotations
 
 import inspect
-from typing import final
+import types
+from typing import cast, final
 
 import pytest
 
@@ -38,6 +39,12 @@ class Classifier:
             self.markers.get(AsyncMarker.name) or self.markers[marker_classes[0].name]
         )
         self.loop_factories = LoopFactories(settings, loop_names)
+        #: What auto mode adds to an unmarked async test, made once.
+        self._auto_mark = getattr(pytest.mark, self.default_marker.name)
+        #: While :meth:`classify_all` runs: each parent's closest mark of ours.
+        self._parent_marks: dict[object, pytest.Mark | None] | None = None
+        #: While :meth:`classify_all` runs: whether anyio's or trio's mark is on each parent.
+        self._parent_other: dict[object, bool] | None = None
         self.loop_dependencies = LoopDependencies(
             settings.mode, settings.default_fixture_loop_scope, loop_names
         )
@@ -45,9 +52,15 @@ class Classifier:
     def classify_all(self, items: list[pytest.Item]) -> None:
         """Record what the plugin decided about every test function in ``items``."""
         self.loop_factories.raise_errors()
-        for item in items:
-            if isinstance(item, pytest.Function):
-                item.stash[STATE] = self.classify(item)
+        # This hook runs last: the marks of the tests' parents no longer
+        # change, so they are looked up once per module or class.
+        self._parent_marks, self._parent_other = {}, {}
+        try:
+            for item in items:
+                if isinstance(item, pytest.Function):
+                    item.stash[STATE] = self.classify(item)
+        finally:
+            self._parent_marks = self._parent_other = None
 
     def generate_tests(self, metafunc: pytest.Metafunc) -> None:
         """Declare the parametrized loops a test will use, and parametrize async
@@ -81,17 +94,23 @@ class Classifier:
     def classify(self, item: pytest.Function) -> ItemState:
         """What the plugin does with ``item``: its record, to keep in ``item.stash``."""
         state = ItemState(item)
-        marker, mark = self.marker_of(item)
-        if not is_coroutine_test(item.obj):
-            if inspect.isasyncgenfunction(item.obj) and (mark is not None or self._auto(item)):
-                _ignore_async_generator_test(item)
-            elif mark is not None and mark in item.own_markers:
-                state.marked_sync = mark.name
+        function = item.obj
+        own = self._own_mark(item)
+        if not is_coroutine_test(function):
+            if _is_async_generator(function):
+                if self._closest_mark(item, own) is not None or self._auto(item):
+                    _ignore_async_generator_test(item)
+            elif own is not None:
+                state.marked_sync = own.name
             return state
+        mark = self._closest_mark(item, own)
         if mark is None:
             if not self._auto(item):
                 return state
-            item.add_marker(marker.name)  # as pytest-asyncio 1.x does: hooks may look for it
+            marker = self.default_marker
+            item.add_marker(self._auto_mark)  # as pytest-asyncio 1.x does: hooks may look for it
+        else:
+            marker = self.markers[mark.name]
         test = state.test = marker.prepare(item, mark)
         if test.error is None and not self.loop_dependencies.parametrized(item):
             # else a parametrized loop: pytest must check what it has cached
@@ -106,17 +125,61 @@ class Classifier:
                 return marker, mark
         return self.default_marker, None
 
+    def _own_mark(self, item: pytest.Function) -> pytest.Mark | None:
+        """The first of our marks the test carries itself (most carry none)."""
+        for mark in item.own_markers:
+            if mark.name in self.markers:
+                return mark
+        return None
+
+    def _closest_mark(self, item: pytest.Function, own: pytest.Mark | None) -> pytest.Mark | None:
+        """What :meth:`marker_of` finds, given the test's own mark: the parents'
+        closest mark, looked up once per parent while :meth:`classify_all` runs."""
+        if own is not None:
+            return own
+        parent = item.parent
+        cache = self._parent_marks
+        if parent is None or cache is None:
+            return self.marker_of(item)[1]
+        if parent not in cache:
+            cache[parent] = next(
+                (mark for mark in parent.iter_markers() if mark.name in self.markers), None
+            )
+        return cache[parent]
+
     def _auto(self, item: pytest.Function) -> bool:
         """Auto mode makes an unmarked coroutine test ours, unless another plugin's."""
-        return self.settings.mode == "auto" and not belongs_to_other_plugin(item)
+        if self.settings.mode != "auto":
+            return False
+        parent = item.parent
+        cache = self._parent_other
+        if item.own_markers or parent is None or cache is None:
+            return not belongs_to_other_plugin(item)
+        if "anyio_backend" in item.fixturenames:
+            return False
+        if parent not in cache:  # a collector has no fixtures: its marks decide
+            cache[parent] = belongs_to_other_plugin(cast("pytest.Item", parent))
+        return not cache[parent]
 
 
 def is_coroutine_test(function: object) -> bool:
     """An ``async def`` test, or a Hypothesis ``@given`` wrapping one."""
+    if type(function) is types.FunctionType:  # the common case, without inspect's unwrapping
+        if function.__code__.co_flags & inspect.CO_COROUTINE:
+            return True
+        if not function.__dict__:  # no mark of inspect.markcoroutinefunction, no Hypothesis
+            return False
     if inspect.iscoroutinefunction(function):
         return True
     inner = getattr(getattr(function, "hypothesis", None), "inner_test", None)
     return inner is not None and inspect.iscoroutinefunction(inner)
+
+
+def _is_async_generator(function: object) -> bool:
+    """An ``async def`` with ``yield``; a plain function's code flags say it."""
+    if type(function) is types.FunctionType:
+        return bool(function.__code__.co_flags & inspect.CO_ASYNC_GENERATOR)
+    return inspect.isasyncgenfunction(function)
 
 
 def _ignore_async_generator_test(item: pytest.Function) -> None:

@@ -53,6 +53,7 @@ class AsyncMarker:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self._loops: dict[ScopeName | None, str] = {}
 
     @classmethod
     def register(cls, config: pytest.Config) -> None:
@@ -110,8 +111,13 @@ class AsyncMarker:
         return self._choose(scope if is_scope(scope) else None)
 
     def _choose(self, loop_scope: ScopeName | None) -> str:
-        default = self.settings.default_test_loop_scope
-        return choose_loop(self.loop_fixture, loop_scope=loop_scope, default=default).name
+        """The loop fixture for ``loop_scope``: the same for every test, so chosen once."""
+        chosen = self._loops.get(loop_scope)
+        if chosen is None:
+            default = self.settings.default_test_loop_scope
+            choice = choose_loop(self.loop_fixture, loop_scope=loop_scope, default=default)
+            chosen = self._loops[loop_scope] = choice.name
+        return chosen
 
     def _check_arguments(self, item: pytest.Function, mark: pytest.Mark | None) -> str | None:
         if mark is None:
