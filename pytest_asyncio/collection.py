@@ -45,6 +45,8 @@ class Classifier:
         self._parent_marks: dict[object, pytest.Mark | None] | None = None
         #: While :meth:`classify_all` runs: whether anyio's or trio's mark is on each parent.
         self._parent_other: dict[object, bool] | None = None
+        #: ``DirectLoop.of``'s decisions, by parent and loop name.
+        self._direct_loops: dict[tuple[object, str], DirectLoop | None] = {}
         self.loop_dependencies = LoopDependencies(
             settings.mode, settings.default_fixture_loop_scope, loop_names
         )
@@ -114,7 +116,7 @@ class Classifier:
         test = state.test = marker.prepare(item, mark)
         if test.error is None and not self.loop_dependencies.parametrized(item):
             # else a parametrized loop: pytest must check what it has cached
-            state.direct = DirectLoop.of(item, test.loop_fixture)
+            state.direct = DirectLoop.of(item, test.loop_fixture, self._direct_loops)
         return state
 
     def marker_of(self, item: pytest.Function) -> tuple[AsyncMarker, pytest.Mark | None]:

@@ -60,7 +60,8 @@ class LoopDependencies:
             return self._last[1]
         found = self._by_parent.get(key)
         if found is None:
-            found = {name: loop_closure(definition, name) for name in self.loop_names}
+            visible = _compat.visible_closure(definition, self.loop_names)  # one scan
+            found = {name: loop_closure(visible, name) for name in self.loop_names}
             if not any(parametrized for _, parametrized in found.values()):
                 found = {}
             self._by_parent[key] = found
@@ -124,10 +125,13 @@ class LoopDependencies:
         return found
 
 
-def loop_closure(node: pytest.Item, name: str) -> tuple[Closure, bool]:
+def loop_closure(visible: Closure, name: str) -> tuple[Closure, bool]:
     """Fixture ``name`` and what it requests, and whether a parameter is among them.
 
     Follows a definition that requests the one it overrides, as pytest does.
+
+    :param visible: what :func:`~pytest_asyncio._compat.visible_closure`
+        found for every loop name, from where the test lives.
     """
     closure: Closure = {}
     parametrized = False
@@ -136,7 +140,7 @@ def loop_closure(node: pytest.Item, name: str) -> tuple[Closure, bool]:
         current = pending.pop(0)
         if current in closure:
             continue
-        definitions = _compat.visible_fixturedefs(node, current)
+        definitions = visible.get(current)
         if not definitions:  # ``request``, or a name pytest reports itself
             continue
         closure[current] = definitions

@@ -44,7 +44,7 @@ from pytest_asyncio.loops.policy import is_policy_overridden
 
 _LOOP_FROM_REQUEST = LoopFixture.from_request.__func__  # type: ignore[attr-defined]
 
-_DECISIONS = pytest.StashKey[dict[tuple[str, str], "DirectLoop | None"]]()
+_DECISIONS = pytest.StashKey[dict[tuple[object, str], "DirectLoop | None"]]()
 #: Loop classes whose ``from_request`` asked for more than :class:`RequestView` gives.
 _NEED_FIXTURES = pytest.StashKey[set[type[LoopFixture]]]()
 
@@ -64,9 +64,16 @@ class DirectLoop:
     maker: type[LoopFixture] | None
 
     @classmethod
-    def of(cls, item: pytest.Function, name: str) -> DirectLoop | None:
+    def of(
+        cls,
+        item: pytest.Function,
+        name: str,
+        decisions: dict[tuple[object, str], DirectLoop | None] | None = None,
+    ) -> DirectLoop | None:
         """Decide, once at collection, whether ``item`` can get loop ``name`` directly.
 
+        :param decisions: where the part that depends only on where the test
+            lives is kept, by parent and loop name (the session's by default).
         :returns: ``None`` where the fixture path must stay.
         """
         if _compat.requested_by_name(item, name) or _has_loop_factory(item):
@@ -74,9 +81,9 @@ class DirectLoop:
         # The rest depends only on where the test lives: decided once per
         # module or class (a test's own parametrization of the name was ruled
         # out above).
-        parent = item.parent
-        key = (parent.nodeid if parent is not None else "", name)
-        decisions = item.session.stash.setdefault(_DECISIONS, {})
+        if decisions is None:
+            decisions = item.session.stash.setdefault(_DECISIONS, {})
+        key = (item.parent, name)
         if key not in decisions:
             decisions[key] = cls._decide(item, name)
         return decisions[key]
