@@ -10,7 +10,7 @@ import functools
 import inspect
 import types
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, cast
+from typing import Any
 
 import pytest
 
@@ -86,7 +86,9 @@ def fixturedefs_of(item: pytest.Function, name: str) -> Sequence[Any]:
     return found
 
 
-def request_fixture(item: pytest.Function, name: str) -> None:
+def request_fixture(
+    item: pytest.Function, name: str, definitions: Sequence[Any] | None = None
+) -> bool:
     """Make ``item`` request fixture ``name``, as if its signature named it.
 
     Adding the name to ``item.fixturenames`` alone works, but then pytest
@@ -95,15 +97,22 @@ def request_fixture(item: pytest.Function, name: str) -> None:
     ``Function._fixtureinfo.names_closure`` / ``.name2fixturedefs`` and
     ``Function._request._arg2fixturedefs`` (a copy of the latter on pytest
     8): pytest 8.2 to 9.2.
+
+    :param definitions: the definitions of ``name`` visible from the test,
+        if the caller knows them (else looked up here).
+    :returns: whether the test itself or one of its fixtures names the
+        fixture (see :func:`requested_by_name`).
     """
-    info = item._fixtureinfo
+    info: Any = item._fixtureinfo  # Any: pytest types the dict as a read-only Mapping
     if name not in info.names_closure:
         info.names_closure.insert(0, name)
-    definitions = fixturedefs_of(item, name)
-    if not definitions:  # unknown name: pytest reports it at setup
-        return
-    cast("dict[str, Sequence[Any]]", info.name2fixturedefs).setdefault(name, definitions)
-    cast("dict[str, Sequence[Any]]", item._request._arg2fixturedefs).setdefault(name, definitions)
+    if definitions is None:
+        definitions = fixturedefs_of(item, name)
+    if definitions:  # else an unknown name: pytest reports it at setup
+        info.name2fixturedefs.setdefault(name, definitions)
+        arg2fixturedefs: Any = item._request._arg2fixturedefs
+        arg2fixturedefs.setdefault(name, definitions)
+    return requested_by_name(item, name)
 
 
 def requested_by_name(item: pytest.Function, name: str) -> bool:

@@ -12,7 +12,7 @@ from typing import cast, final
 
 import pytest
 
-from pytest_asyncio import _messages
+from pytest_asyncio import _compat, _messages
 from pytest_asyncio._settings import Settings
 from pytest_asyncio.fixture_setup import belongs_to_other_plugin
 from pytest_asyncio.items import STATE, ItemState
@@ -45,6 +45,9 @@ class Classifier:
         self._parent_marks: dict[object, pytest.Mark | None] | None = None
         #: While :meth:`classify_all` runs: whether anyio's or trio's mark is on each parent.
         self._parent_other: dict[object, bool] | None = None
+        #: The last module or class seen by :meth:`generate_tests`, and whether
+        #: the ``pytest_asyncio_loop_factories`` hook was implemented then.
+        self._hook_seen_from: tuple[object, bool] = (None, False)
         #: ``DirectLoop.of``'s decisions, by parent and loop name.
         self._direct_loops: dict[tuple[object, str], DirectLoop | None] = {}
         self.loop_dependencies = LoopDependencies(
@@ -79,7 +82,10 @@ class Classifier:
                 marker, mark = self.marker_of(definition)
                 test_loop = marker.loop_fixture_for(mark)
             self.loop_dependencies.declare(metafunc, parametrized, test_loop)
-        if not is_implemented(metafunc.config):  # nothing to parametrize by: no cost
+        parent = definition.parent
+        if parent is not self._hook_seen_from[0]:  # hooks come with conftests, per directory
+            self._hook_seen_from = (parent, is_implemented(metafunc.config))
+        if not self._hook_seen_from[1]:  # nothing to parametrize by: no cost
             return
         if self.would_run(definition):
             marker, mark = self.marker_of(definition)
@@ -110,13 +116,19 @@ class Classifier:
             if not self._auto(item):
                 return state
             marker = self.default_marker
-            item.add_marker(self._auto_mark)  # as pytest-asyncio 1.x does: hooks may look for it
+            # As pytest-asyncio 1.x does (hooks may look for it), what
+            # item.add_marker() does, without its import and checks:
+            item.keywords[marker.name] = self._auto_mark
+            item.own_markers.append(self._auto_mark.mark)
         else:
             marker = self.markers[mark.name]
         test = state.test = marker.prepare(item, mark)
-        if test.error is None and not self.loop_dependencies.parametrized(item):
-            # else a parametrized loop: pytest must check what it has cached
-            state.direct = DirectLoop.of(item, test.loop_fixture, self._direct_loops)
+        name = test.loop_fixture
+        visible, parametrized = self.loop_dependencies.of_parent(item)
+        named = _compat.request_fixture(item, name, visible.get(name))
+        if test.error is None and not named and not parametrized:
+            # else pytest must set the fixture up, or check what it has cached
+            state.direct = DirectLoop.of(item, name, self._direct_loops)
         return state
 
     def marker_of(self, item: pytest.Function) -> tuple[AsyncMarker, pytest.Mark | None]:

@@ -72,11 +72,14 @@ class DirectLoop:
     ) -> DirectLoop | None:
         """Decide, once at collection, whether ``item`` can get loop ``name`` directly.
 
+        For a test that neither it nor its fixtures name ``name`` (see
+        :func:`~pytest_asyncio._compat.request_fixture`).
+
         :param decisions: where the part that depends only on where the test
             lives is kept, by parent and loop name (the session's by default).
         :returns: ``None`` where the fixture path must stay.
         """
-        if _compat.requested_by_name(item, name) or _has_loop_factory(item):
+        if _has_loop_factory(item):
             return None
         # The rest depends only on where the test lives: decided once per
         # module or class (a test's own parametrization of the name was ruled

@@ -65,13 +65,14 @@ class AsyncMarker:
         )
 
     def prepare(self, item: pytest.Function, mark: pytest.Mark | None) -> AsyncTest:
-        """Read the marker's arguments and make sure the item requests its loop.
+        """Read the marker's arguments: the test's loop fixture, time limit, clock.
 
         Called once per item at collection time; ``mark`` is ``None`` when
         the test runs unmarked (auto mode). A bad argument does not stop
-        collection: the test errors at setup with the message.
+        collection: the test errors at setup with the message. The plugin
+        then makes the test request the loop fixture.
         """
-        error = self._check_arguments(item, mark)
+        error = self._check_arguments(item, mark) if mark is not None else None
         kwargs = mark.kwargs if mark is not None and error is None else {}
         loop_scope: ScopeName | None = None
         timeout = self.settings.timeout
@@ -89,11 +90,9 @@ class AsyncMarker:
                 diagnostics = parse_severity(f"{item.nodeid}: diagnostics", kwargs["diagnostics"])
         except pytest.UsageError as exc:
             error, virtual_clock = str(exc), False
-        loop = self._choose(loop_scope)
-        _compat.request_fixture(item, loop)
         return AsyncTest(
             marker=self,
-            loop_fixture=loop,
+            loop_fixture=self._choose(loop_scope),
             timeout=timeout,
             error=error,
             virtual_clock=virtual_clock,
