@@ -16,7 +16,7 @@ from pytest_asyncio import _compat, _messages
 from pytest_asyncio._settings import Settings
 from pytest_asyncio.fixture_setup import belongs_to_other_plugin
 from pytest_asyncio.items import STATE, ItemState
-from pytest_asyncio.loops.dependencies import LoopDependencies
+from pytest_asyncio.loops.dependencies import Closure, LoopDependencies
 from pytest_asyncio.loops.direct import DirectLoop
 from pytest_asyncio.loops.factories import LoopFactories, is_implemented
 from pytest_asyncio.markers.async_marker import AsyncMarker
@@ -45,9 +45,10 @@ class Classifier:
         self._parent_marks: dict[object, pytest.Mark | None] | None = None
         #: While :meth:`classify_all` runs: whether anyio's or trio's mark is on each parent.
         self._parent_other: dict[object, bool] | None = None
-        #: The last module or class seen by :meth:`generate_tests`, and whether
-        #: the ``pytest_asyncio_loop_factories`` hook was implemented then.
-        self._hook_seen_from: tuple[object, bool] = (None, False)
+        #: The last module or class seen by :meth:`generate_tests`: its
+        #: parametrized loops, and whether the ``pytest_asyncio_loop_factories``
+        #: hook was implemented then.
+        self._seen_from: tuple[object, dict[str, tuple[Closure, bool]], bool] = (None, {}, False)
         #: ``DirectLoop.of``'s decisions, by parent and loop name.
         self._direct_loops: dict[tuple[object, str], DirectLoop | None] = {}
         self.loop_dependencies = LoopDependencies(
@@ -63,7 +64,9 @@ class Classifier:
         try:
             for item in items:
                 if isinstance(item, pytest.Function):
-                    item.stash[STATE] = self.classify(item)
+                    state = self.classify(item)
+                    if state is not None:
+                        item.stash[STATE] = state
         finally:
             self._parent_marks = self._parent_other = None
 
@@ -75,17 +78,21 @@ class Classifier:
         even when they use async fixtures.
         """
         definition = metafunc.definition
-        parametrized = self.loop_dependencies.parametrized(definition)
+        parent = definition.parent
+        if parent is not self._seen_from[0]:  # the tests of a collector come together
+            self._seen_from = (
+                parent,
+                self.loop_dependencies.parametrized(definition),
+                is_implemented(metafunc.config),  # hooks come with conftests, per directory
+            )
+        _, parametrized, implemented = self._seen_from
         if parametrized:  # rare: a loop with params behind it (see loops.dependencies)
             test_loop = None
             if self.would_run(definition):
                 marker, mark = self.marker_of(definition)
                 test_loop = marker.loop_fixture_for(mark)
             self.loop_dependencies.declare(metafunc, parametrized, test_loop)
-        parent = definition.parent
-        if parent is not self._hook_seen_from[0]:  # hooks come with conftests, per directory
-            self._hook_seen_from = (parent, is_implemented(metafunc.config))
-        if not self._hook_seen_from[1]:  # nothing to parametrize by: no cost
+        if not implemented:  # nothing to parametrize by: no cost
             return
         if self.would_run(definition):
             marker, mark = self.marker_of(definition)
@@ -99,18 +106,22 @@ class Classifier:
             return True
         return self._auto(item)
 
-    def classify(self, item: pytest.Function) -> ItemState:
-        """What the plugin does with ``item``: its record, to keep in ``item.stash``."""
-        state = ItemState(item)
+    def classify(self, item: pytest.Function) -> ItemState | None:
+        """What the plugin does with ``item``: its record, to keep in ``item.stash``.
+
+        :returns: ``None`` for a sync test without our marker: nothing to record.
+        """
         function = item.obj
         own = self._own_mark(item)
-        if not is_coroutine_test(function):
-            if _is_async_generator(function):
+        kind = _kind(function)
+        if kind is not _COROUTINE:
+            if kind is _ASYNC_GENERATOR:
                 if self._closest_mark(item, own) is not None or self._auto(item):
                     _ignore_async_generator_test(item)
             elif own is not None:
-                state.marked_sync = own.name
-            return state
+                return ItemState(item, marked_sync=own.name)
+            return None
+        state = ItemState(item)
         mark = self._closest_mark(item, own)
         if mark is None:
             if not self._auto(item):
@@ -189,11 +200,23 @@ def is_coroutine_test(function: object) -> bool:
     return inner is not None and inspect.iscoroutinefunction(inner)
 
 
-def _is_async_generator(function: object) -> bool:
-    """An ``async def`` with ``yield``; a plain function's code flags say it."""
+_COROUTINE, _ASYNC_GENERATOR = "coroutine", "async generator"
+
+
+def _kind(function: object) -> str | None:
+    """:func:`is_coroutine_test`, or an ``async def`` with ``yield``, in one look
+    at a plain function's code flags; ``None`` for anything else."""
     if type(function) is types.FunctionType:
-        return bool(function.__code__.co_flags & inspect.CO_ASYNC_GENERATOR)
-    return inspect.isasyncgenfunction(function)
+        flags = function.__code__.co_flags
+        if flags & inspect.CO_COROUTINE:
+            return _COROUTINE
+        if flags & inspect.CO_ASYNC_GENERATOR:
+            return _ASYNC_GENERATOR
+        if not function.__dict__:  # see is_coroutine_test
+            return None
+    if is_coroutine_test(function):
+        return _COROUTINE
+    return _ASYNC_GENERATOR if inspect.isasyncgenfunction(function) else None
 
 
 def _ignore_async_generator_test(item: pytest.Function) -> None:

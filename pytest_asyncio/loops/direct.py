@@ -79,8 +79,9 @@ class DirectLoop:
             lives is kept, by parent and loop name (the session's by default).
         :returns: ``None`` where the fixture path must stay.
         """
-        if _has_loop_factory(item):
-            return None
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and FACTORY_FIXTURE in callspec.params:
+            return None  # parametrized by the loop-factories hook: pytest must check its cache
         # The rest depends only on where the test lives: decided once per
         # module or class (a test's own parametrization of the name was ruled
         # out above).
@@ -188,9 +189,3 @@ class RequestView:
             value = self.node.obj if attribute == "function" else getattr(self.node, attribute)
             return value
         raise NeedsFixtures(attribute)
-
-
-def _has_loop_factory(item: pytest.Function) -> bool:
-    """Parametrized by the loop-factories hook: pytest must check the loop's cache."""
-    callspec = getattr(item, "callspec", None)
-    return callspec is not None and FACTORY_FIXTURE in callspec.params

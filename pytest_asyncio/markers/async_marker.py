@@ -92,7 +92,7 @@ class AsyncMarker:
             error, virtual_clock = str(exc), False
         return AsyncTest(
             marker=self,
-            loop_fixture=self._choose(loop_scope),
+            loop_fixture=self._loops.get(loop_scope) or self._choose(loop_scope),
             timeout=timeout,
             error=error,
             virtual_clock=virtual_clock,
