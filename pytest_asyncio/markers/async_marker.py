@@ -23,7 +23,7 @@ from pytest_asyncio.loops.scopes import ScopeName, is_scope
 _ACCEPTED = frozenset({"clock", "diagnostics", "loop_factories", "loop_scope", "scope", "timeout"})
 
 
-@dataclass  # not frozen: made once per test at collection, where frozen costs
+@dataclass(slots=True)  # not frozen: made once per test at collection, where frozen costs
 class AsyncTest:
     """What the plugin decided at collection time about one async test."""
 
