@@ -139,7 +139,7 @@ class Classifier:
         named = _compat.request_fixture(item, name, visible.get(name))
         if test.error is None and not named and not parametrized:
             # else pytest must set the fixture up, or check what it has cached
-            state.direct = DirectLoop.of(item, name, self._direct_loops)
+            state.direct = DirectLoop.of(item, name, self._direct_loops, visible)
         return state
 
     def marker_of(self, item: pytest.Function) -> tuple[AsyncMarker, pytest.Mark | None]:
