@@ -9,8 +9,8 @@ from __future__ import annotations
 import functools
 import inspect
 import types
-from collections.abc import Callable, Sequence
-from typing import Any, cast
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 import pytest
 
@@ -35,7 +35,36 @@ def visible_fixturedefs(node: pytest.Item | pytest.Collector, name: str) -> Sequ
     return manager.getfixturedefs(name, node) or ()
 
 
-_VISIBLE = pytest.StashKey[dict[tuple[str, str], Sequence[Any]]]()
+def visible_closure(
+    node: pytest.Item | pytest.Collector, names: Iterable[str]
+) -> dict[str, Sequence[Any]]:
+    """What :func:`visible_fixturedefs` gives for ``names`` and for every
+    fixture they request, in one call (names without a definition left out).
+
+    Follows a definition that requests the one it overrides, as pytest does.
+    ``Session._fixturemanager.getfixturedefs(name, node)``: pytest 8.1 to 9.2.
+    """
+    manager = node.session._fixturemanager
+    found: dict[str, Sequence[Any]] = {}
+    seen: set[str] = set()
+    pending = list(names)
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        definitions = manager.getfixturedefs(name, node)
+        if not definitions:  # ``request``, or a name pytest reports itself
+            continue
+        found[name] = definitions
+        for fixturedef in reversed(definitions):
+            pending.extend(fixturedef.argnames)
+            if name not in fixturedef.argnames:
+                break
+    return found
+
+
+_VISIBLE = pytest.StashKey[dict[tuple[object, str], Sequence[Any]]]()
 
 
 def fixturedefs_of(item: pytest.Function, name: str) -> Sequence[Any]:
@@ -49,8 +78,7 @@ def fixturedefs_of(item: pytest.Function, name: str) -> Sequence[Any]:
     known = item._fixtureinfo.name2fixturedefs.get(name)
     if known:
         return known
-    parent = item.parent
-    key = (parent.nodeid if parent is not None else "", name)
+    key = (item.parent, name)
     cache = item.session.stash.setdefault(_VISIBLE, {})
     found = cache.get(key)
     if found is None:
@@ -58,7 +86,9 @@ def fixturedefs_of(item: pytest.Function, name: str) -> Sequence[Any]:
     return found
 
 
-def request_fixture(item: pytest.Function, name: str) -> None:
+def request_fixture(
+    item: pytest.Function, name: str, definitions: Sequence[Any] | None = None
+) -> bool:
     """Make ``item`` request fixture ``name``, as if its signature named it.
 
     Adding the name to ``item.fixturenames`` alone works, but then pytest
@@ -67,15 +97,22 @@ def request_fixture(item: pytest.Function, name: str) -> None:
     ``Function._fixtureinfo.names_closure`` / ``.name2fixturedefs`` and
     ``Function._request._arg2fixturedefs`` (a copy of the latter on pytest
     8): pytest 8.2 to 9.2.
+
+    :param definitions: the definitions of ``name`` visible from the test,
+        if the caller knows them (else looked up here).
+    :returns: whether the test itself or one of its fixtures names the
+        fixture (see :func:`requested_by_name`).
     """
-    info = item._fixtureinfo
+    info: Any = item._fixtureinfo  # Any: pytest types the dict as a read-only Mapping
     if name not in info.names_closure:
         info.names_closure.insert(0, name)
-    definitions = fixturedefs_of(item, name)
-    if not definitions:  # unknown name: pytest reports it at setup
-        return
-    for known in (info.name2fixturedefs, item._request._arg2fixturedefs):
-        cast("dict[str, Sequence[Any]]", known).setdefault(name, definitions)
+    if definitions is None:
+        definitions = fixturedefs_of(item, name)
+    if definitions:  # else an unknown name: pytest reports it at setup
+        info.name2fixturedefs.setdefault(name, definitions)
+        arg2fixturedefs: Any = item._request._arg2fixturedefs
+        arg2fixturedefs.setdefault(name, definitions)
+    return requested_by_name(item, name)
 
 
 def requested_by_name(item: pytest.Function, name: str) -> bool:
@@ -88,11 +125,11 @@ def requested_by_name(item: pytest.Function, name: str) -> bool:
     info = item._fixtureinfo
     if name in info.initialnames:
         return True
-    return any(
-        name in fixturedef.argnames
-        for definitions in info.name2fixturedefs.values()
-        for fixturedef in definitions
-    )
+    for definitions in info.name2fixturedefs.values():  # loops, not any(): once per test
+        for fixturedef in definitions:
+            if name in fixturedef.argnames:
+                return True
+    return False
 
 
 def cached_fixture_value(fixturedef: Any) -> tuple[bool, object]:

@@ -7,15 +7,16 @@ test's :class:`~pytest_asyncio.items.ItemState`; the run-time hooks only read it
 from __future__ import annotations
 
 import inspect
-from typing import final
+import types
+from typing import cast, final
 
 import pytest
 
-from pytest_asyncio import _messages
+from pytest_asyncio import _compat, _messages
 from pytest_asyncio._settings import Settings
 from pytest_asyncio.fixture_setup import belongs_to_other_plugin
 from pytest_asyncio.items import STATE, ItemState
-from pytest_asyncio.loops.dependencies import LoopDependencies
+from pytest_asyncio.loops.dependencies import Closure, LoopDependencies
 from pytest_asyncio.loops.direct import DirectLoop
 from pytest_asyncio.loops.factories import LoopFactories, is_implemented
 from pytest_asyncio.markers.async_marker import AsyncMarker
@@ -38,6 +39,18 @@ class Classifier:
             self.markers.get(AsyncMarker.name) or self.markers[marker_classes[0].name]
         )
         self.loop_factories = LoopFactories(settings, loop_names)
+        #: What auto mode adds to an unmarked async test, made once.
+        self._auto_mark = getattr(pytest.mark, self.default_marker.name)
+        #: While :meth:`classify_all` runs: each parent's closest mark of ours.
+        self._parent_marks: dict[object, pytest.Mark | None] | None = None
+        #: While :meth:`classify_all` runs: whether anyio's or trio's mark is on each parent.
+        self._parent_other: dict[object, bool] | None = None
+        #: The last module or class seen by :meth:`generate_tests`: its
+        #: parametrized loops, and whether the ``pytest_asyncio_loop_factories``
+        #: hook was implemented then.
+        self._seen_from: tuple[object, dict[str, tuple[Closure, bool]], bool] = (None, {}, False)
+        #: ``DirectLoop.of``'s decisions, by parent and loop name.
+        self._direct_loops: dict[tuple[object, str], DirectLoop | None] = {}
         self.loop_dependencies = LoopDependencies(
             settings.mode, settings.default_fixture_loop_scope, loop_names
         )
@@ -45,9 +58,17 @@ class Classifier:
     def classify_all(self, items: list[pytest.Item]) -> None:
         """Record what the plugin decided about every test function in ``items``."""
         self.loop_factories.raise_errors()
-        for item in items:
-            if isinstance(item, pytest.Function):
-                item.stash[STATE] = self.classify(item)
+        # This hook runs last: the marks of the tests' parents no longer
+        # change, so they are looked up once per module or class.
+        self._parent_marks, self._parent_other = {}, {}
+        try:
+            for item in items:
+                if isinstance(item, pytest.Function):
+                    state = self.classify(item)
+                    if state is not None:
+                        item.stash[STATE] = state
+        finally:
+            self._parent_marks = self._parent_other = None
 
     def generate_tests(self, metafunc: pytest.Metafunc) -> None:
         """Declare the parametrized loops a test will use, and parametrize async
@@ -57,14 +78,21 @@ class Classifier:
         even when they use async fixtures.
         """
         definition = metafunc.definition
-        parametrized = self.loop_dependencies.parametrized(definition)
+        parent = definition.parent
+        if parent is not self._seen_from[0]:  # the tests of a collector come together
+            self._seen_from = (
+                parent,
+                self.loop_dependencies.parametrized(definition),
+                is_implemented(metafunc.config),  # hooks come with conftests, per directory
+            )
+        _, parametrized, implemented = self._seen_from
         if parametrized:  # rare: a loop with params behind it (see loops.dependencies)
             test_loop = None
             if self.would_run(definition):
                 marker, mark = self.marker_of(definition)
                 test_loop = marker.loop_fixture_for(mark)
             self.loop_dependencies.declare(metafunc, parametrized, test_loop)
-        if not is_implemented(metafunc.config):  # nothing to parametrize by: no cost
+        if not implemented:  # nothing to parametrize by: no cost
             return
         if self.would_run(definition):
             marker, mark = self.marker_of(definition)
@@ -78,24 +106,40 @@ class Classifier:
             return True
         return self._auto(item)
 
-    def classify(self, item: pytest.Function) -> ItemState:
-        """What the plugin does with ``item``: its record, to keep in ``item.stash``."""
+    def classify(self, item: pytest.Function) -> ItemState | None:
+        """What the plugin does with ``item``: its record, to keep in ``item.stash``.
+
+        :returns: ``None`` for a sync test without our marker: nothing to record.
+        """
+        function = item.obj
+        own = self._own_mark(item)
+        kind = _kind(function)
+        if kind is not _COROUTINE:
+            if kind is _ASYNC_GENERATOR:
+                if self._closest_mark(item, own) is not None or self._auto(item):
+                    _ignore_async_generator_test(item)
+            elif own is not None:
+                return ItemState(item, marked_sync=own.name)
+            return None
         state = ItemState(item)
-        marker, mark = self.marker_of(item)
-        if not is_coroutine_test(item.obj):
-            if inspect.isasyncgenfunction(item.obj) and (mark is not None or self._auto(item)):
-                _ignore_async_generator_test(item)
-            elif mark is not None and mark in item.own_markers:
-                state.marked_sync = mark.name
-            return state
+        mark = self._closest_mark(item, own)
         if mark is None:
             if not self._auto(item):
                 return state
-            item.add_marker(marker.name)  # as pytest-asyncio 1.x does: hooks may look for it
+            marker = self.default_marker
+            # As pytest-asyncio 1.x does (hooks may look for it), what
+            # item.add_marker() does, without its import and checks:
+            item.keywords[marker.name] = self._auto_mark
+            item.own_markers.append(self._auto_mark.mark)
+        else:
+            marker = self.markers[mark.name]
         test = state.test = marker.prepare(item, mark)
-        if test.error is None and not self.loop_dependencies.parametrized(item):
-            # else a parametrized loop: pytest must check what it has cached
-            state.direct = DirectLoop.of(item, test.loop_fixture)
+        name = test.loop_fixture
+        visible, parametrized = self.loop_dependencies.of_parent(item)
+        named = _compat.request_fixture(item, name, visible.get(name))
+        if test.error is None and not named and not parametrized:
+            # else pytest must set the fixture up, or check what it has cached
+            state.direct = DirectLoop.of(item, name, self._direct_loops, visible)
         return state
 
     def marker_of(self, item: pytest.Function) -> tuple[AsyncMarker, pytest.Mark | None]:
@@ -106,17 +150,73 @@ class Classifier:
                 return marker, mark
         return self.default_marker, None
 
+    def _own_mark(self, item: pytest.Function) -> pytest.Mark | None:
+        """The first of our marks the test carries itself (most carry none)."""
+        for mark in item.own_markers:
+            if mark.name in self.markers:
+                return mark
+        return None
+
+    def _closest_mark(self, item: pytest.Function, own: pytest.Mark | None) -> pytest.Mark | None:
+        """What :meth:`marker_of` finds, given the test's own mark: the parents'
+        closest mark, looked up once per parent while :meth:`classify_all` runs."""
+        if own is not None:
+            return own
+        parent = item.parent
+        cache = self._parent_marks
+        if parent is None or cache is None:
+            return self.marker_of(item)[1]
+        if parent not in cache:
+            cache[parent] = next(
+                (mark for mark in parent.iter_markers() if mark.name in self.markers), None
+            )
+        return cache[parent]
+
     def _auto(self, item: pytest.Function) -> bool:
         """Auto mode makes an unmarked coroutine test ours, unless another plugin's."""
-        return self.settings.mode == "auto" and not belongs_to_other_plugin(item)
+        if self.settings.mode != "auto":
+            return False
+        parent = item.parent
+        cache = self._parent_other
+        if item.own_markers or parent is None or cache is None:
+            return not belongs_to_other_plugin(item)
+        if "anyio_backend" in item.fixturenames:
+            return False
+        if parent not in cache:  # a collector has no fixtures: its marks decide
+            cache[parent] = belongs_to_other_plugin(cast("pytest.Item", parent))
+        return not cache[parent]
 
 
 def is_coroutine_test(function: object) -> bool:
     """An ``async def`` test, or a Hypothesis ``@given`` wrapping one."""
+    if type(function) is types.FunctionType:  # the common case, without inspect's unwrapping
+        if function.__code__.co_flags & inspect.CO_COROUTINE:
+            return True
+        if not function.__dict__:  # no mark of inspect.markcoroutinefunction, no Hypothesis
+            return False
     if inspect.iscoroutinefunction(function):
         return True
     inner = getattr(getattr(function, "hypothesis", None), "inner_test", None)
     return inner is not None and inspect.iscoroutinefunction(inner)
+
+
+_COROUTINE, _ASYNC_GENERATOR = "coroutine", "async generator"
+
+
+def _kind(function: object) -> str | None:
+    """:func:`is_coroutine_test`, or an ``async def`` with ``yield``, in one look
+    at a plain function's code flags; ``None`` for anything else."""
+    if type(function) is types.FunctionType:
+        flags = function.__code__.co_flags
+        if flags & inspect.CO_COROUTINE:
+            return _COROUTINE
+        if flags & inspect.CO_ASYNC_GENERATOR:
+            return _ASYNC_GENERATOR
+        if not function.__dict__:  # see is_coroutine_test
+            return None
+    if is_coroutine_test(function):
+        return _COROUTINE
+    return _ASYNC_GENERATOR if inspect.isasyncgenfunction(function) else None
 
 
 def _ignore_async_generator_test(item: pytest.Function) -> None:

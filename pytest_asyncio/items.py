@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 PLUGIN_NAME = "asyncio-plugin"
 
 
-@dataclass(eq=False)  # not frozen: the run-time fields change while the test runs
+@dataclass(eq=False, slots=True)  # not frozen: run-time fields change; slots: one per test
 @final
 class ItemState:
     """Everything the plugin decides about one test, in one place: ``item.stash[STATE]``.

@@ -32,6 +32,8 @@ from pytest_asyncio.loops.scopes import ScopeName
 
 #: A fixture name and the definitions pytest will use for it, closest last.
 Closure = dict[str, Sequence[Any]]
+#: What :meth:`LoopDependencies.of_parent` returns.
+Loops = tuple[Closure, dict[str, tuple[Closure, bool]]]
 
 
 class LoopDependencies:
@@ -43,10 +45,31 @@ class LoopDependencies:
         self.mode = mode
         self.default = default_fixture_loop_scope
         self.loop_names = sorted(loop_names | {POLICY_FIXTURE})
-        #: Per module or class: every loop's closure and whether a parameter
-        #: is in it; empty where none is.
-        self._by_parent: dict[object, dict[str, tuple[Closure, bool]]] = {}
-        self._last: tuple[object, dict[str, tuple[Closure, bool]]] = (None, {})
+        #: Per module or class: the loops' definitions as seen from there, and
+        #: every loop's closure with whether a parameter is in it (empty
+        #: where none is).
+        self._by_parent: dict[object, Loops] = {}
+        self._last: tuple[object, Loops] = (None, ({}, {}))
+
+    def of_parent(self, node: pytest.Function) -> Loops:
+        """The loops seen from where ``node`` lives, looked up once per module or class.
+
+        :returns: the definitions of every loop fixture (and of what they
+            request) visible from there, by name; and what
+            :meth:`parametrized` returns.
+        """
+        key = node.parent
+        if key is self._last[0]:  # the tests of a collector come one after another
+            return self._last[1]
+        found = self._by_parent.get(key)
+        if found is None:
+            visible = _compat.visible_closure(node, self.loop_names)  # one scan
+            loops = {name: loop_closure(visible, name) for name in self.loop_names}
+            if not any(parametrized for _, parametrized in loops.values()):
+                loops = {}
+            found = self._by_parent[key] = (visible, loops)
+        self._last = (key, found)
+        return found
 
     def parametrized(self, definition: pytest.Function) -> dict[str, tuple[Closure, bool]]:
         """The loops seen from ``definition``, if any has a parameter behind it.
@@ -55,17 +78,7 @@ class LoopDependencies:
             loop and what it requests) and whether a parameter is among them;
             empty in the common case, where there is none.
         """
-        key = definition.parent
-        if key is self._last[0]:  # the tests of a collector come one after another
-            return self._last[1]
-        found = self._by_parent.get(key)
-        if found is None:
-            found = {name: loop_closure(definition, name) for name in self.loop_names}
-            if not any(parametrized for _, parametrized in found.values()):
-                found = {}
-            self._by_parent[key] = found
-        self._last = (key, found)
-        return found
+        return self.of_parent(definition)[1]
 
     def declare(
         self,
@@ -124,10 +137,13 @@ class LoopDependencies:
         return found
 
 
-def loop_closure(node: pytest.Item, name: str) -> tuple[Closure, bool]:
+def loop_closure(visible: Closure, name: str) -> tuple[Closure, bool]:
     """Fixture ``name`` and what it requests, and whether a parameter is among them.
 
     Follows a definition that requests the one it overrides, as pytest does.
+
+    :param visible: what :func:`~pytest_asyncio._compat.visible_closure`
+        found for every loop name, from where the test lives.
     """
     closure: Closure = {}
     parametrized = False
@@ -136,7 +152,7 @@ def loop_closure(node: pytest.Item, name: str) -> tuple[Closure, bool]:
         current = pending.pop(0)
         if current in closure:
             continue
-        definitions = _compat.visible_fixturedefs(node, current)
+        definitions = visible.get(current)
         if not definitions:  # ``request``, or a name pytest reports itself
             continue
         closure[current] = definitions

@@ -31,7 +31,7 @@ behind it) keeps the fixture path.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -40,11 +40,11 @@ import pytest
 from pytest_asyncio import _compat
 from pytest_asyncio.fixtures.base import fixture_class
 from pytest_asyncio.loops.fixture import FACTORY_FIXTURE, LoopFixture, refusal
-from pytest_asyncio.loops.policy import is_policy_overridden
+from pytest_asyncio.loops.policy import POLICY_FIXTURE, is_policy_overridden
 
 _LOOP_FROM_REQUEST = LoopFixture.from_request.__func__  # type: ignore[attr-defined]
 
-_DECISIONS = pytest.StashKey[dict[tuple[str, str], "DirectLoop | None"]]()
+_DECISIONS = pytest.StashKey[dict[tuple[object, str], "DirectLoop | None"]]()
 #: Loop classes whose ``from_request`` asked for more than :class:`RequestView` gives.
 _NEED_FIXTURES = pytest.StashKey[set[type[LoopFixture]]]()
 
@@ -64,28 +64,45 @@ class DirectLoop:
     maker: type[LoopFixture] | None
 
     @classmethod
-    def of(cls, item: pytest.Function, name: str) -> DirectLoop | None:
+    def of(
+        cls,
+        item: pytest.Function,
+        name: str,
+        decisions: dict[tuple[object, str], DirectLoop | None] | None = None,
+        visible: Mapping[str, Sequence[Any]] | None = None,
+    ) -> DirectLoop | None:
         """Decide, once at collection, whether ``item`` can get loop ``name`` directly.
 
+        For a test that neither it nor its fixtures name ``name`` (see
+        :func:`~pytest_asyncio._compat.request_fixture`).
+
+        :param decisions: where the part that depends only on where the test
+            lives is kept, by parent and loop name (the session's by default).
+        :param visible: the fixture definitions seen from where the test
+            lives, by name, if the caller has looked them up (see
+            :func:`~pytest_asyncio._compat.visible_closure`).
         :returns: ``None`` where the fixture path must stay.
         """
-        if _compat.requested_by_name(item, name) or _has_loop_factory(item):
-            return None
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and FACTORY_FIXTURE in callspec.params:
+            return None  # parametrized by the loop-factories hook: pytest must check its cache
         # The rest depends only on where the test lives: decided once per
-        # module or class (a test's own parametrization of the name was ruled
-        # out above).
-        parent = item.parent
-        key = (parent.nodeid if parent is not None else "", name)
-        decisions = item.session.stash.setdefault(_DECISIONS, {})
+        # module or class (a test naming the fixture itself, or
+        # parametrizing it, is the caller's to rule out).
+        if decisions is None:
+            decisions = item.session.stash.setdefault(_DECISIONS, {})
+        key = (item.parent, name)
         if key not in decisions:
-            decisions[key] = cls._decide(item, name)
+            decisions[key] = cls._decide(item, name, visible or {})
         return decisions[key]
 
     @classmethod
-    def _decide(cls, item: pytest.Function, name: str) -> DirectLoop | None:
+    def _decide(
+        cls, item: pytest.Function, name: str, visible: Mapping[str, Sequence[Any]]
+    ) -> DirectLoop | None:
         if getattr(item.config.option, "setupshow", False):
             return None  # --setup-show/-only/-plan list the loop fixture's setup
-        definitions = _compat.fixturedefs_of(item, name)
+        definitions = visible.get(name) or _compat.fixturedefs_of(item, name)
         if not definitions or definitions[-1].params is not None:
             return None
         fixturedef = definitions[-1]
@@ -97,7 +114,8 @@ class DirectLoop:
         # The policy fixture LoopFixture.from_request reads cannot be
         # requested before pytest's setup; an overridden from_request gets a
         # RequestView and may still send a test back (see provide()).
-        if is_policy_overridden(item):
+        policies = visible.get(POLICY_FIXTURE)
+        if len(policies) > 1 if policies is not None else is_policy_overridden(item):
             return None
         return cls(name, fixturedef, maker)
 
@@ -178,9 +196,3 @@ class RequestView:
             value = self.node.obj if attribute == "function" else getattr(self.node, attribute)
             return value
         raise NeedsFixtures(attribute)
-
-
-def _has_loop_factory(item: pytest.Function) -> bool:
-    """Parametrized by the loop-factories hook: pytest must check the loop's cache."""
-    callspec = getattr(item, "callspec", None)
-    return callspec is not None and FACTORY_FIXTURE in callspec.params

@@ -23,7 +23,7 @@ from pytest_asyncio.loops.scopes import ScopeName, is_scope
 _ACCEPTED = frozenset({"clock", "diagnostics", "loop_factories", "loop_scope", "scope", "timeout"})
 
 
-@dataclass  # not frozen: made once per test at collection, where frozen costs
+@dataclass(slots=True)  # not frozen: made once per test at collection, where frozen costs
 class AsyncTest:
     """What the plugin decided at collection time about one async test."""
 
@@ -53,6 +53,7 @@ class AsyncMarker:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self._loops: dict[ScopeName | None, str] = {}
 
     @classmethod
     def register(cls, config: pytest.Config) -> None:
@@ -64,13 +65,14 @@ class AsyncMarker:
         )
 
     def prepare(self, item: pytest.Function, mark: pytest.Mark | None) -> AsyncTest:
-        """Read the marker's arguments and make sure the item requests its loop.
+        """Read the marker's arguments: the test's loop fixture, time limit, clock.
 
         Called once per item at collection time; ``mark`` is ``None`` when
         the test runs unmarked (auto mode). A bad argument does not stop
-        collection: the test errors at setup with the message.
+        collection: the test errors at setup with the message. The plugin
+        then makes the test request the loop fixture.
         """
-        error = self._check_arguments(item, mark)
+        error = self._check_arguments(item, mark) if mark is not None else None
         kwargs = mark.kwargs if mark is not None and error is None else {}
         loop_scope: ScopeName | None = None
         timeout = self.settings.timeout
@@ -88,11 +90,9 @@ class AsyncMarker:
                 diagnostics = parse_severity(f"{item.nodeid}: diagnostics", kwargs["diagnostics"])
         except pytest.UsageError as exc:
             error, virtual_clock = str(exc), False
-        loop = self._choose(loop_scope)
-        _compat.request_fixture(item, loop)
         return AsyncTest(
             marker=self,
-            loop_fixture=loop,
+            loop_fixture=self._loops.get(loop_scope) or self._choose(loop_scope),
             timeout=timeout,
             error=error,
             virtual_clock=virtual_clock,
@@ -110,8 +110,13 @@ class AsyncMarker:
         return self._choose(scope if is_scope(scope) else None)
 
     def _choose(self, loop_scope: ScopeName | None) -> str:
-        default = self.settings.default_test_loop_scope
-        return choose_loop(self.loop_fixture, loop_scope=loop_scope, default=default).name
+        """The loop fixture for ``loop_scope``: the same for every test, so chosen once."""
+        chosen = self._loops.get(loop_scope)
+        if chosen is None:
+            default = self.settings.default_test_loop_scope
+            choice = choose_loop(self.loop_fixture, loop_scope=loop_scope, default=default)
+            chosen = self._loops[loop_scope] = choice.name
+        return chosen
 
     def _check_arguments(self, item: pytest.Function, mark: pytest.Mark | None) -> str | None:
         if mark is None:
