@@ -164,9 +164,17 @@ class AsyncioPlugin:
         if isinstance(collector, pytest.Package):
             define_package_loops(collector)
 
-    @pytest.hookimpl(trylast=True)
-    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+    @pytest.hookimpl(wrapper=True)
+    def pytest_collection_modifyitems(
+        self, items: list[pytest.Item]
+    ) -> Generator[None, None, None]:
+        # Auto mode marks async tests first, as 1.x does: -m and -k select by it.
+        if self._classifier.settings.mode == "auto":
+            self._classifier.mark_auto(items)
+        result = yield
+        # The rest after every other hook: they may add marks, or deselect.
         self._classifier.classify_all(items)
+        return result
 
     @pytest.hookimpl(tryfirst=True)  # before pytest parametrizes fixtures; factory ids first
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:

@@ -70,6 +70,24 @@ class Classifier:
         finally:
             self._parent_marks = self._parent_other = None
 
+    def mark_auto(self, items: list[pytest.Item]) -> None:
+        """Mark unmarked async tests in auto mode, as pytest-asyncio 1.x does,
+        before ``-m`` and ``-k`` select tests and other plugins' hooks look."""
+        self._parent_marks, self._parent_other = {}, {}
+        try:
+            for item in items:
+                if isinstance(item, pytest.Function) and _kind(item.obj) is _COROUTINE:
+                    own = self._own_mark(item)
+                    if self._closest_mark(item, own) is None and self._auto(item):
+                        self._add_auto_mark(item)
+        finally:
+            self._parent_marks = self._parent_other = None
+
+    def _add_auto_mark(self, item: pytest.Function) -> None:
+        # What item.add_marker() does, without its import and checks.
+        item.keywords[self.default_marker.name] = self._auto_mark
+        item.own_markers.append(self._auto_mark.mark)
+
     def generate_tests(self, metafunc: pytest.Metafunc) -> None:
         """Declare the parametrized loops a test will use, and parametrize async
         tests by the ``pytest_asyncio_loop_factories`` hook's factories.
@@ -113,6 +131,9 @@ class Classifier:
         """
         function = item.obj
         own = self._own_mark(item)
+        auto_marked = own is not None and own is self._auto_mark.mark
+        if auto_marked:  # by mark_auto(): the test carries no mark of its own
+            own = None
         kind = _kind(function)
         if kind is not _COROUTINE:
             if kind is _ASYNC_GENERATOR:
@@ -124,13 +145,11 @@ class Classifier:
         state = ItemState(item)
         mark = self._closest_mark(item, own)
         if mark is None:
-            if not self._auto(item):
-                return state
+            if not auto_marked:  # a test added after mark_auto() ran
+                if not self._auto(item):
+                    return state
+                self._add_auto_mark(item)
             marker = self.default_marker
-            # As pytest-asyncio 1.x does (hooks may look for it), what
-            # item.add_marker() does, without its import and checks:
-            item.keywords[marker.name] = self._auto_mark
-            item.own_markers.append(self._auto_mark.mark)
         else:
             marker = self.markers[mark.name]
         test = state.test = marker.prepare(item, mark)
@@ -151,11 +170,16 @@ class Classifier:
         return self.default_marker, None
 
     def _own_mark(self, item: pytest.Function) -> pytest.Mark | None:
-        """The first of our marks the test carries itself (most carry none)."""
+        """The first of our marks the test carries itself (most carry none);
+        the auto mode's own only if the test has no other (a hook may add one)."""
+        auto = self._auto_mark.mark
+        found = None
         for mark in item.own_markers:
             if mark.name in self.markers:
-                return mark
-        return None
+                if mark is not auto:
+                    return mark
+                found = mark
+        return found
 
     def _closest_mark(self, item: pytest.Function, own: pytest.Mark | None) -> pytest.Mark | None:
         """What :meth:`marker_of` finds, given the test's own mark: the parents'

@@ -268,3 +268,70 @@ def test_auto_mode_marks_the_tests_it_runs(pytester: pytest.Pytester) -> None:
     )
     result = pytester.runpytest("--asyncio-mode=auto", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=3)
+
+
+SELECTABLE = """
+    import pytest
+
+    async def test_unmarked():
+        pass
+
+    def test_sync():
+        pass
+
+    class TestGroup:
+        async def test_method(self):
+            pass
+"""
+
+
+@pytest.mark.parametrize(
+    ("selection", "passed", "deselected"),
+    [
+        (["-m", "asyncio"], 2, 1),
+        (["-k", "asyncio"], 2, 1),
+        (["-m", "not asyncio"], 1, 2),
+    ],
+)
+def test_auto_mode_tests_are_selected_by_their_mark(
+    pytester: pytest.Pytester, selection: list[str], passed: int, deselected: int
+) -> None:
+    """As in pytest-asyncio 1.x, ``-m asyncio`` and ``-k asyncio`` pick the
+    async tests auto mode runs, marked or not."""
+    pytester.makepyfile(test_selection=SELECTABLE)
+    result = pytester.runpytest("--asyncio-mode=auto", "-p", "no:cacheprovider", *selection)
+    result.assert_outcomes(passed=passed, deselected=deselected)
+
+
+def test_a_mark_a_hook_adds_after_auto_mode_is_honoured(pytester: pytest.Pytester) -> None:
+    """A conftest hook that marks a test ``asyncio(loop_scope=...)`` after auto
+    mode marked it gets that loop scope, not the auto mark's default."""
+    pytester.makeconftest(
+        """
+        import pytest
+
+        def pytest_collection_modifyitems(items):
+            for item in items:
+                if item.name.startswith("test_shared"):
+                    item.add_marker(pytest.mark.asyncio(loop_scope="module"))
+        """
+    )
+    pytester.makepyfile(
+        """
+        import asyncio
+
+        loops = []
+
+        async def test_shared_one():
+            loops.append(asyncio.get_running_loop())
+
+        async def test_shared_two():
+            loops.append(asyncio.get_running_loop())
+            assert loops[0] is loops[1]
+
+        async def test_own():
+            assert asyncio.get_running_loop() is not loops[0]
+        """
+    )
+    result = pytester.runpytest("--asyncio-mode=auto", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=3)
