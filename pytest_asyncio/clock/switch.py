@@ -18,7 +18,6 @@ import asyncio
 from typing import TYPE_CHECKING, Any, ClassVar, final
 
 import pytest
-from typing_extensions import Self
 
 from pytest_asyncio import _compat, _messages
 from pytest_asyncio._settings import parse_clock
@@ -27,6 +26,9 @@ from pytest_asyncio.fixtures.base import Fixture
 from pytest_asyncio.loops.choose import loop_class_in_force
 from pytest_asyncio.loops.fixture import LoopFixture
 from pytest_asyncio.loops.scopes import ScopeName
+
+if TYPE_CHECKING:  # typing.Self is new in Python 3.11
+    from typing_extensions import Self
 
 if TYPE_CHECKING:
     from pytest_asyncio.markers.async_marker import AsyncTest

@@ -17,13 +17,14 @@ import time
 import weakref
 from collections.abc import Callable
 from concurrent.futures import Executor
-from typing import Any, TypeVar
-
-from typing_extensions import Self
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pytest_asyncio import _messages
 from pytest_asyncio.clock import _loop_access
 from pytest_asyncio.clock.real_timers import RealTimers, is_plugin_callback
+
+if TYPE_CHECKING:  # typing.Self is new in Python 3.11
+    from typing_extensions import Self
 
 T = TypeVar("T")
 
