@@ -13,6 +13,7 @@ import pytest
 from pytest_asyncio import _compat, _messages
 from pytest_asyncio._runner import RunFailed, run_coroutine
 from pytest_asyncio._settings import Settings, Severity, parse_severity, parse_timeout
+from pytest_asyncio.clock.switch import FIXTURE_NAME as CLOCK_FIXTURE
 from pytest_asyncio.clock.switch import wants_virtual_clock
 from pytest_asyncio.loops.choose import choose_loop
 from pytest_asyncio.loops.factories import is_implemented, is_valid_subset
@@ -85,7 +86,11 @@ class AsyncMarker:
                 error = _messages.invalid_marker_scope(item.nodeid, self.name, scope)
             if "timeout" in kwargs:
                 timeout = parse_timeout(f"{item.nodeid}: timeout", kwargs["timeout"])
-            virtual_clock = wants_virtual_clock(item, kwargs.get("clock"), self.settings.clock)
+            asked = kwargs.get("clock")
+            if asked is None and self.settings.clock == "real":  # the usual: no clock asked
+                virtual_clock = CLOCK_FIXTURE in item.fixturenames
+            else:
+                virtual_clock = wants_virtual_clock(item, asked, self.settings.clock)
             if "diagnostics" in kwargs:
                 diagnostics = parse_severity(f"{item.nodeid}: diagnostics", kwargs["diagnostics"])
         except pytest.UsageError as exc:
