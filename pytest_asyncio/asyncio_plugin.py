@@ -8,7 +8,6 @@ loaded with ``-p`` (see :doc:`/howto/subclass-plugin`).
 
 from __future__ import annotations
 
-import asyncio
 import types
 from collections.abc import Generator
 from typing import Any, ClassVar
@@ -31,7 +30,7 @@ from pytest_asyncio.fixtures.ports import (
     UdpPortFactoryFixture,
     UdpPortFixture,
 )
-from pytest_asyncio.items import PLUGIN_NAME, async_test_of
+from pytest_asyncio.items import PLUGIN_NAME, loop_of_test
 from pytest_asyncio.loops.choose import PLUGIN_LOOP_CLASSES
 from pytest_asyncio.loops.fixture import LoopFixture
 from pytest_asyncio.loops.process_pool import ProcessPoolLoopFixture
@@ -83,7 +82,7 @@ class AsyncioPlugin:
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
-        self.diagnostics = DiagnosticsPlugin(self._loop_of_test)
+        self.diagnostics = DiagnosticsPlugin(loop_of_test)
         #: The options, read once at session start: other plugins may still
         #: rewrite ``asyncio_mode`` in their own ``pytest_configure``.
         self.settings: Settings | None = None
@@ -163,6 +162,8 @@ class AsyncioPlugin:
     def pytest_collectstart(self, collector: pytest.Collector) -> None:
         if isinstance(collector, pytest.Package):
             define_package_loops(collector)
+        elif isinstance(collector, pytest.Session):  # after every pytest_sessionstart
+            self._runs.note_session_loop()
 
     @pytest.hookimpl(wrapper=True)
     def pytest_collection_modifyitems(
@@ -233,14 +234,6 @@ class AsyncioPlugin:
         self, fixturedef: Any, request: pytest.FixtureRequest
     ) -> None:
         self._fixture_setup.post_finalizer(fixturedef, request)
-
-    # -- diagnostics ----------------------------------------------------------
-
-    def _loop_of_test(self, item: pytest.Item) -> asyncio.AbstractEventLoop | None:
-        """The loop the plugin runs ``item`` on; ``None`` if it is not an async test."""
-        test = async_test_of(item)
-        loop = getattr(item, "funcargs", {}).get(test.loop_fixture) if test is not None else None
-        return loop if isinstance(loop, asyncio.AbstractEventLoop) else None
 
 
 def named_plugin_class(plugin: object) -> object | None:

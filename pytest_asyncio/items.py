@@ -52,6 +52,13 @@ def async_test_of(item: pytest.Item) -> AsyncTest | None:
     return state.test if state is not None else None
 
 
+def loop_of_test(item: pytest.Item) -> asyncio.AbstractEventLoop | None:
+    """The loop the plugin runs ``item`` on; ``None`` if it is not an async test."""
+    test = async_test_of(item)
+    loop = getattr(item, "funcargs", {}).get(test.loop_fixture) if test is not None else None
+    return loop if isinstance(loop, asyncio.AbstractEventLoop) else None
+
+
 class _Classifier(Protocol):
     def would_run(self, item: pytest.Item) -> bool: ...
 

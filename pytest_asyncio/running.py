@@ -44,6 +44,8 @@ class TestRuns:
         self.clock = clock
         #: The current-loop snapshot taken before the first of a run of async tests.
         self._saved_loop: _asyncio_compat.CurrentLoop | None = None
+        #: The current loop as the session's tests found it (see :meth:`end_session`).
+        self._session_loop = _asyncio_compat.snapshot_current_loop()
 
     def setup(self, item: pytest.Item) -> None:
         """Before pytest sets up ``item``'s fixtures: note the test, hand it its loop."""
@@ -156,11 +158,29 @@ class TestRuns:
         finally:  # report what the loop's exception handler got while closing
             self.diagnostics.pytest_runtest_teardown(item)
 
+    def note_session_loop(self) -> None:
+        """As collection starts, after every ``pytest_sessionstart`` hook: the loop
+        current now (a loop a hook made for the session is the hook's to close)."""
+        self._session_loop = _asyncio_compat.snapshot_current_loop()
+
     def end_session(self) -> None:
-        """After Ctrl-C pytest tears the last test down at session end, without our hook."""
+        """Leave the current loop as the session found it.
+
+        After Ctrl-C pytest tears the last test down at session end, without
+        our hook. And a loop that the tests or their modules made current and
+        left open (``asyncio.set_event_loop(asyncio.new_event_loop())`` at a
+        test module's import) is closed here: dropped unclosed, it would warn "unclosed
+        event loop" wherever the garbage collector finds it. pytest-asyncio 0.21
+        closed such a loop as it set up the next ``event_loop``.
+        """
         running = self.fixture_setup.running
         if running is not None:
             self.finish(running.item, None)
         elif self._saved_loop is not None:  # interrupted between two async tests
             _asyncio_compat.restore_current_loop(self._saved_loop)
             self._saved_loop = None
+        left = _asyncio_compat.current_loop()
+        if left is not None and left is not self._session_loop.loop and not left.is_running():
+            _asyncio_compat.restore_current_loop(self._session_loop)
+            if not left.is_closed():
+                left.close()

@@ -8,6 +8,7 @@ event loop`` during a later, unrelated test, which then fails under
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 import pytest
@@ -178,3 +179,65 @@ def test_a_module_scoped_override_is_charged_to_its_module(
     owner = _messages.diagnostics_owner("event_loop", "module", "test_*.py")
     result.stdout.fnmatch_lines([f"{owner}: 1 event loop left open"])
     assert "::test_two:" not in result.stdout.str()
+
+
+def test_a_loop_made_current_at_import_is_closed_when_the_session_ends(
+    pytester: pytest.Pytester, run_clean: RunClean
+) -> None:
+    """A test module that makes a loop current at import and never closes it
+    (pytest-asyncio 0.21 closed such a loop when it set up ``event_loop``)."""
+    pytester.makepyfile(
+        """
+        import asyncio
+        import pytest
+
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+
+        @pytest.mark.asyncio
+        async def test_on_its_own_loop():
+            assert asyncio.get_running_loop() is not loop
+
+        def test_sync_code_still_sees_it():
+            assert asyncio.get_event_loop_policy().get_event_loop() is loop
+            assert not loop.is_closed()
+        """
+    )
+    before = asyncio.get_event_loop_policy()._local._loop  # type: ignore[attr-defined]
+    result = run_clean()
+    result.assert_outcomes(passed=2, warnings=0)
+    assert asyncio.get_event_loop_policy()._local._loop is before  # type: ignore[attr-defined]
+
+
+def test_a_loop_a_session_hook_made_current_is_left_to_the_hook(
+    pytester: pytest.Pytester, run_clean: RunClean
+) -> None:
+    pytester.makeconftest(
+        """
+        import asyncio
+
+        def pytest_sessionstart(session):
+            session.config.own_loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(session.config.own_loop)
+
+        def pytest_unconfigure(config):
+            loop = config.own_loop
+            assert not loop.is_closed()
+            assert asyncio.get_event_loop_policy().get_event_loop() is loop
+            loop.run_until_complete(asyncio.sleep(0))
+            asyncio.set_event_loop(None)
+            loop.close()
+        """
+    )
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.asyncio
+        async def test_async():
+            pass
+        """
+    )
+    result = run_clean()
+    result.assert_outcomes(passed=1, warnings=0)
+    assert result.ret == 0
