@@ -8,12 +8,11 @@ event loop`` during a later, unrelated test, which then fails under
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING
 
 import pytest
 
-from pytest_asyncio import _messages
+from pytest_asyncio import _asyncio_compat, _messages
 
 if TYPE_CHECKING:
     from conftest import RunClean
@@ -203,10 +202,10 @@ def test_a_loop_made_current_at_import_is_closed_when_the_session_ends(
             assert not loop.is_closed()
         """
     )
-    before = asyncio.get_event_loop_policy()._local._loop  # type: ignore[attr-defined]
+    before = _asyncio_compat.current_loop()
     result = run_clean()
     result.assert_outcomes(passed=2, warnings=0)
-    assert asyncio.get_event_loop_policy()._local._loop is before  # type: ignore[attr-defined]
+    assert _asyncio_compat.current_loop() is before
 
 
 def test_a_loop_a_session_hook_made_current_is_left_to_the_hook(
