@@ -57,7 +57,8 @@ class TaskCancelled(Exception):
 
     ``CancelledError`` is a ``BaseException``: raised from a fixture's
     teardown it would skip pytest's remaining teardown (the loop would stay
-    open and cached). Re-raised as an ``Exception``, chained to the original.
+    open and cached). Raised instead, with the original's traceback (the
+    user's frames down to the cancelled await), as ``asyncio.run`` shows it.
     """
 
 
@@ -102,10 +103,15 @@ def run_coroutine(
     if run.stopped:
         raise RunFailed(_messages.loop_stopped(_text(description), run.refusal("")))
     if task.cancelled():
-        try:
-            task.result()
-        except asyncio.CancelledError as exc:
-            raise TaskCancelled(_messages.task_cancelled(_text(description))) from exc
+        # The CancelledError run_until_complete raised carries the user's
+        # frames (asyncio hands the original out once; 3.10 a fresh one with
+        # the original as its context); task.result() now would not.
+        error = run.error
+        if sys.version_info < (3, 11) and error is not None:
+            error = error.__context__ or error
+        frames = error.__traceback__ if error is not None else None
+        failure = TaskCancelled(_messages.task_cancelled(_text(description)))
+        raise failure.with_traceback(_users_part(frames)) from None
     if run.error is not None:  # as raised by the task, without asyncio's frames above it
         raise run.error.with_traceback(_users_part(run.error.__traceback__))
     return task.result()

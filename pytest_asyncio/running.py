@@ -66,7 +66,7 @@ class TestRuns:
         if self._saved_loop is None:  # else carried over from the async test before
             self._saved_loop = _asyncio_compat.snapshot_current_loop()
         if test.error is not None:
-            pytest.fail(test.error, pytrace=False)
+            _refuse(test.error)
         if state.direct is not None:
             self._use_direct_loop(item, state)  # type: ignore[arg-type] # a Function
 
@@ -184,3 +184,12 @@ class TestRuns:
             _asyncio_compat.restore_current_loop(self._session_loop)
             if not left.is_closed():
                 left.close()
+
+
+def _refuse(error: str) -> None:
+    """Fail the test's setup with ``error`` alone.
+
+    Not hidden from the traceback: with every frame hidden, pytest would add
+    "All traceback entries are hidden" below the message.
+    """
+    pytest.fail(error, pytrace=False)

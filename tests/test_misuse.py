@@ -138,6 +138,9 @@ def test_an_unknown_marker_argument(pytester: pytest.Pytester, run_clean: RunCle
         ],
         consecutive=False,
     )
+    # The message alone: no traceback, and no note about hidden entries.
+    assert "All traceback entries are hidden" not in result.stdout.str()
+    assert "pytest_asyncio" + "/" not in result.stdout.str()
 
 
 def test_the_marker_on_a_sync_test_warns(pytester: pytest.Pytester) -> None:

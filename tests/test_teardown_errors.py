@@ -127,6 +127,55 @@ def test_a_teardown_ending_in_cancelled_error_breaks_nothing_after_it(
     assert_no_crash(result)
 
 
+@pytest.mark.parametrize("where", ["test", "fixture"])
+def test_a_cancellation_shows_where_it_reached_the_users_code(
+    pytester: pytest.Pytester, run_clean: RunClean, where: str
+) -> None:
+    """As under ``asyncio.run``: the traceback runs through the user's code
+    down to the await that was cancelled, and no frame of the plugin shows."""
+    pytester.makepyfile(
+        test_awaits="""
+        import asyncio
+        import pytest
+
+        async def wait_for_cancelled_task():
+            task = asyncio.get_running_loop().create_task(asyncio.sleep(10))
+            await asyncio.sleep(0)
+            task.cancel()
+            await task  # the cancelled await
+
+        @pytest.fixture
+        async def cancelled_in_setup():
+            await wait_for_cancelled_task()
+
+        @pytest.mark.asyncio
+        async def test_in_test():
+            await wait_for_cancelled_task()
+
+        @pytest.mark.asyncio
+        async def test_in_fixture(cancelled_in_setup):
+            pass
+        """
+    )
+    result = run_clean("-k", f"in_{where}")
+    if where == "test":
+        result.assert_outcomes(failed=1)
+        result.stdout.fnmatch_lines([">       await wait_for_cancelled_task()"])
+    else:
+        result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*await task  # the cancelled await",  # the last user frame (then asyncio's)
+            "E * pytest_asyncio._runner.TaskCancelled: *",
+        ]
+    )
+    output = result.stdout.str()
+    assert "All traceback entries are hidden" not in output
+    assert "pytest_asyncio" + "/" not in output.replace("pytest_asyncio._runner", "")
+    subject = "test_awaits.py::test_in_test" if where == "test" else "cancelled_in_setup"
+    assert_told(result, _messages.task_cancelled, subject)
+
+
 def test_a_test_that_stops_the_loop_is_told_so(
     pytester: pytest.Pytester, run_clean: RunClean
 ) -> None:

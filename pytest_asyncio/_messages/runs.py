@@ -42,7 +42,7 @@ def loop_stopped(what: str, refused: str = "") -> str:
 def task_cancelled(what: str) -> str:
     return (
         f"{what} ended with asyncio.CancelledError, though the plugin did not "
-        "cancel it (see the traceback above for where it came from). Catch "
+        "cancel it (the traceback shows where it reached your code). Catch "
         "the cancellation, or let the task you awaited finish."
     )
 
