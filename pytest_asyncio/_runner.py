@@ -103,18 +103,23 @@ def run_coroutine(
     if run.stopped:
         raise RunFailed(_messages.loop_stopped(_text(description), run.refusal("")))
     if task.cancelled():
-        # The CancelledError run_until_complete raised carries the user's
-        # frames (asyncio hands the original out once; 3.10 a fresh one with
-        # the original as its context); task.result() now would not.
-        error = run.error
-        if sys.version_info < (3, 11) and error is not None:
-            error = error.__context__ or error
-        frames = error.__traceback__ if error is not None else None
-        failure = TaskCancelled(_messages.task_cancelled(_text(description)))
-        raise failure.with_traceback(_users_part(frames)) from None
+        raise _cancelled(run.error, _text(description)) from None
     if run.error is not None:  # as raised by the task, without asyncio's frames above it
         raise run.error.with_traceback(_users_part(run.error.__traceback__))
     return task.result()
+
+
+def _cancelled(error: BaseException | None, description: str) -> TaskCancelled:
+    """The failure for a task that ended cancelled, with the user's frames.
+
+    The ``CancelledError`` that ``run_until_complete`` raised carries them
+    (asyncio hands the original out once; 3.10 a fresh one, with the
+    original as its context); ``task.result()`` now would not.
+    """
+    if sys.version_info < (3, 11) and error is not None:
+        error = error.__context__ or error
+    frames = error.__traceback__ if error is not None else None
+    return TaskCancelled(_messages.task_cancelled(description)).with_traceback(_users_part(frames))
 
 
 def _text(description: str | Callable[[], str]) -> str:
