@@ -7,12 +7,14 @@ where collection found that safe, and puts the current loop back afterwards.
 
 from __future__ import annotations
 
+import contextlib
 from typing import final
 
 import pytest
 
 from pytest_asyncio import _asyncio_compat, _messages
 from pytest_asyncio._interrupts import INTERRUPTS
+from pytest_asyncio._runner import RunFailed
 from pytest_asyncio._settings import Mode
 from pytest_asyncio._warn_at_test import warn_at_test
 from pytest_asyncio.clock import ClockUnsupported
@@ -22,6 +24,7 @@ from pytest_asyncio.collection import is_coroutine_test
 from pytest_asyncio.diagnostics.hooks import DiagnosticsPlugin
 from pytest_asyncio.fixture_setup import FixtureSetup, belongs_to_other_plugin
 from pytest_asyncio.items import STATE, ItemState, async_test_of
+from pytest_asyncio.loops.fixture import close_loop
 from pytest_asyncio.markers.async_marker import AsyncTest
 
 
@@ -182,8 +185,8 @@ class TestRuns:
         left = _asyncio_compat.current_loop()
         if left is not None and left is not self._session_loop.loop and not left.is_running():
             _asyncio_compat.restore_current_loop(self._session_loop)
-            if not left.is_closed():
-                left.close()
+            with contextlib.suppress(RunFailed):  # no test is left to charge a stubborn task to
+                close_loop(left)
 
 
 def _refuse(error: str) -> None:
