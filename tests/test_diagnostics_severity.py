@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
+from test_loop_exceptions import EXCEPTION_IN_FIXTURE_SETUP
 
 import pytest_asyncio
 from pytest_asyncio import _messages
-from tests.test_loop_exceptions import EXCEPTION_IN_FIXTURE_SETUP
 
 if TYPE_CHECKING:
     from conftest import RunClean

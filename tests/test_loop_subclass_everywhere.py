@@ -7,10 +7,14 @@ error; the process-pool loop is one of its loops too.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from pytest_asyncio import _messages
-from tests.conftest import RunClean
+
+if TYPE_CHECKING:
+    from conftest import RunClean
 
 UVLOOP_CONFTEST = """
 import asyncio

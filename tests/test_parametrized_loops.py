@@ -7,10 +7,14 @@ marked test with no fixtures runs once per loop where 0.21 errored.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from pytest_asyncio import _asyncio_compat
-from tests.conftest import RunClean
+
+if TYPE_CHECKING:
+    from conftest import RunClean
 
 LOOP_CLASSES = """
 import asyncio
