@@ -1,9 +1,8 @@
-"""The public surface: ``__all__``, every name in it, and the ``py.typed`` marker."""
+"""The public surface: ``__all__``, every name in it, the version and the ``py.typed`` marker."""
 
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from importlib import metadata
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from packaging.specifiers import SpecifierSet  # pytest depends on packaging
+from packaging.version import Version
 
 import pytest_asyncio
 from pytest_asyncio import _messages
@@ -36,33 +36,8 @@ def test_every_name_in_all_is_importable() -> None:
     assert all(namespace[name] is not None for name in namespace)
 
 
-def test_the_version_is_the_distributions() -> None:
-    assert pytest_asyncio.__version__ == metadata.version("pytest-asyncio")
-
-
 def test_the_package_is_marked_typed() -> None:
     assert (SOURCE / "py.typed").is_file()
-
-
-def test_a_build_ships_py_typed_and_every_module(tmp_path: Path) -> None:
-    """Build the package the way a wheel would and compare with the source tree."""
-    for name in ("pyproject.toml", "setup.py"):
-        shutil.copy(PROJECT / name, tmp_path)
-    readme = PROJECT / "README.md"
-    (tmp_path / "README.md").write_text(readme.read_text() if readme.exists() else "")
-    shutil.copytree(SOURCE, tmp_path / "pytest_asyncio", ignore=shutil.ignore_patterns("*.pyc"))
-    build = tmp_path / "lib"
-    subprocess.run(
-        [sys.executable, "setup.py", "-q", "build_py", "--build-lib", str(build)],
-        cwd=tmp_path,
-        check=True,
-        capture_output=True,
-    )
-    shipped = {p.relative_to(build / "pytest_asyncio") for p in build.rglob("*") if p.is_file()}
-    expected = {p.relative_to(SOURCE) for p in SOURCE.rglob("*.py")}
-    assert Path("py.typed") in shipped
-    missing = expected - shipped
-    assert not missing, f"modules missing from the build: {sorted(map(str, missing))}"
 
 
 def test_importing_the_package_does_not_import_the_plugin() -> None:
@@ -96,19 +71,46 @@ def pyproject_version() -> str:
     "requirement",
     # Ranges packages that use pytest-asyncio declare: pytest-aiohttp's
     # ">=0.17.2", the 0.21 and 0.23 floors, loop_scope's ">=0.24", 1.x caps.
-    [">=0.17.2", ">=0.21", ">=0.23", ">=0.24,<2", ">=1.0", "~=1.5", "<2"],
+    [">=0.17.2", ">=0.21", ">=0.23", ">=0.24,<2", ">=1.0", "~=1.5", "~=1.5.0", "==1.5.*", "<2"],
 )
 def test_the_version_satisfies_what_dependents_require(requirement: str) -> None:
     """So pip keeps this package when a dependent asks for pytest-asyncio."""
     assert SpecifierSet(requirement).contains(pyproject_version())
 
 
-def test_the_version_tells_this_implementation_apart() -> None:
-    """The local label shows in ``pip list``; the public part is the API level implemented."""
-    version = pyproject_version()
-    public, _, label = version.partition("+")
-    assert public == "1.5.0"
-    assert label.startswith("classbased")
+def test_the_version_is_a_release_of_the_api_level_it_implements() -> None:
+    """Three numbers for the pytest-asyncio API level, a fourth for this implementation.
+
+    No local label (``+...``): the package index refuses uploads that carry one.
+    Below 1.5.1, so a later pytest-asyncio release always sorts after it.
+    """
+    version = Version(pyproject_version())
+    assert version.local is None
+    assert not (version.is_prerelease or version.is_postrelease or version.is_devrelease)
+    assert version.release[:3] == (1, 5, 0)
+    assert len(version.release) == 4
+    assert version < Version("1.5.1")
+
+
+def test_the_metadata_the_package_and_the_docs_agree_on_the_version() -> None:
+    """pyproject.toml's ``version`` is the one source; the rest read it from the metadata.
+
+    A development install made before the version changed fails here: reinstall it.
+    """
+    release = subprocess.run(
+        [sys.executable, "-c", "import runpy; print(runpy.run_path('docs/conf.py')['release'])"],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    versions = {
+        "pyproject.toml": pyproject_version(),
+        "installed metadata": metadata.version("pytest-asyncio"),
+        "pytest_asyncio.__version__": pytest_asyncio.__version__,
+        "docs/conf.py release": release,
+    }
+    assert len(set(versions.values())) == 1, versions
 
 
 def test_the_report_header_names_this_implementation_and_version(
