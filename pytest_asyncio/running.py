@@ -16,7 +16,7 @@ from pytest_asyncio import _asyncio_compat, _messages
 from pytest_asyncio._interrupts import INTERRUPTS
 from pytest_asyncio._runner import RunFailed
 from pytest_asyncio._settings import Mode
-from pytest_asyncio._warn_at_test import warn_at_test
+from pytest_asyncio._warn_at_test_line import warn_at_test
 from pytest_asyncio.clock import ClockUnsupported
 from pytest_asyncio.clock.switch import ClockSwitch
 from pytest_asyncio.clock.virtual import CLOCKS

@@ -3,12 +3,18 @@
 pytest offers no public way to do these few things. Each was checked on
 pytest 8.2, 8.3, 8.4, 9.0 and 9.2. Reading the fixture graph is in
 ``lookup``, changing it in ``declare``; import them from here,
-``from pytest_asyncio import _compat``.
+``from pytest_asyncio import _compat``. ``rewrite`` keeps the plugin's
+modules out of assertion rewriting: it runs first, before this package
+imports any other module of the plugin.
 """
 
 from __future__ import annotations
 
-from pytest_asyncio._compat.declare import (
+from pytest_asyncio._compat.rewrite import import_unrewritten
+
+import_unrewritten("pytest_asyncio")
+
+from pytest_asyncio._compat.declare import (  # noqa: E402 - after import_unrewritten
     add_to_closure,
     declare_fixtures,
     finish_before,
@@ -16,7 +22,7 @@ from pytest_asyncio._compat.declare import (
     register_node_fixture,
     report_defined_at,
 )
-from pytest_asyncio._compat.lookup import (
+from pytest_asyncio._compat.lookup import (  # noqa: E402 - after import_unrewritten
     cached_fixture_value,
     closure_fixturedefs,
     fixturedefs_of,
@@ -36,6 +42,7 @@ __all__ = [
     "finish_before",
     "finish_with",
     "fixturedefs_of",
+    "import_unrewritten",
     "register_node_fixture",
     "report_defined_at",
     "request_fixture",
