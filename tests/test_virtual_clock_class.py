@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import sys
 import time
 from collections.abc import Coroutine, Iterator
@@ -171,6 +172,49 @@ def test_a_real_timer_waits_real_seconds_while_virtual_time_runs_ahead(
     time.sleep(0.02)
     run(loop, asyncio.sleep(0))
     assert -1.0 not in fired
+
+
+def test_a_busy_loop_lets_virtual_time_run_so_a_sleeper_wakes(
+    loop: asyncio.AbstractEventLoop,
+) -> None:
+    clock = VirtualClock.install(loop)
+    woke: list[float] = []
+
+    began = time.perf_counter()
+
+    async def spin_until_woken() -> None:
+        while not woke and time.perf_counter() - began < 5:
+            await asyncio.sleep(0)
+
+    async def sleeper() -> None:
+        await asyncio.sleep(0.01)
+        woke.append(loop.time())
+
+    start = loop.time()
+    spinner = loop.create_task(spin_until_woken())
+    loop.create_task(sleeper())
+    run(loop, spinner)
+    elapsed = time.perf_counter() - began
+    assert woke, "the sleeper never woke while the spinner ran"
+    assert woke[0] - start >= 0.01
+    assert clock.busy_limit <= elapsed < clock.busy_limit + 1
+
+
+def test_short_bursts_of_work_between_sleeps_keep_exact_virtual_times(
+    loop: asyncio.AbstractEventLoop,
+) -> None:
+    VirtualClock.install(loop)
+
+    async def back_off() -> list[float]:
+        times = [loop.time()]
+        for delay in (1, 2, 4, 8):
+            for _ in range(100):
+                await asyncio.sleep(0)
+            await asyncio.sleep(delay)
+            times.append(loop.time())
+        return [b - a for a, b in itertools.pairwise(times)]
+
+    assert run(loop, back_off()) == [1, 2, 4, 8]
 
 
 def test_executor_work_gets_the_threshold_before_a_jump(loop: asyncio.AbstractEventLoop) -> None:

@@ -7,6 +7,12 @@ while callbacks run, and when the loop has nothing to do but wait for its
 next timer, it jumps to that timer at once. Timers fire in the same order as
 in real time, and real I/O keeps working: the loop first looks for I/O for
 up to :attr:`VirtualClock.threshold` real seconds before it jumps.
+
+Virtual time never runs faster than real time while the loop works: a loop
+that stays busy (callbacks ready at every turn, never idle) for longer than
+:attr:`VirtualClock.busy_limit` real seconds sees virtual time run at real
+speed until it idles again, so code that spins while another task sleeps
+goes on as on the real clock.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pytest_asyncio import _messages
 from pytest_asyncio.clock import _loop_access
 from pytest_asyncio.clock.real_timers import RealTimers, is_plugin_callback
+from pytest_asyncio.clock.waits import Waits
 
 if TYPE_CHECKING:  # typing.Self is new in Python 3.11
     from typing_extensions import Self
@@ -56,6 +63,13 @@ class VirtualClock:
     #: waits only for timers jumps at once.
     threshold: float = 0.01
 
+    #: Real seconds the loop may stay busy (callbacks ready at every turn,
+    #: never idle) with virtual time standing still. Past that, virtual time
+    #: runs at real speed until the loop idles again: tasks that spin, such
+    #: as readers re-taking a lock in a tight loop, cannot starve a task
+    #: that sleeps.
+    busy_limit: float = 0.05
+
     def __init__(self, loop: asyncio.AbstractEventLoop, threshold: float | None = None) -> None:
         """Prepare a clock for ``loop``; :meth:`install` puts it on the loop.
 
@@ -72,9 +86,8 @@ class VirtualClock:
         self._now = loop.time()
         self._offset = 0.0  # real-speed mode: loop time minus time.monotonic()
         self._virtual = True
-        self._jobs = 0  # executor jobs in flight, which may still wake the loop
         self._real_timers = RealTimers()
-        self._select = selector.select
+        self._waits = Waits(loop, selector, self._real_timers)
         # The class's methods, not bound ones: the loop holds the clock, and
         # a clock holding the loop back would keep both alive until a gc run.
         self._loop_class = type(loop)
@@ -138,6 +151,7 @@ class VirtualClock:
     def virtual(self, on: bool) -> None:
         if on and not self._virtual:
             self._now = time.monotonic() + self._offset
+            self._waits.idled()
         elif not on and self._virtual:
             self._offset = self._now - time.monotonic()
         self._virtual = on
@@ -188,22 +202,11 @@ class VirtualClock:
     # -- what the loop calls in place of its own methods ---------------------
 
     def _select_on_loop(self, timeout: float | None) -> list[Any]:
-        """Wait as the loop asked, but jump instead of sleeping for a timer.
-
-        ``timeout`` is the virtual time to the loop's next timer; adding it
-        lands exactly on that timer's time.
-        """
-        jump = timeout if self._virtual and timeout is not None and timeout > 0 else 0.0
-        wait = timeout
-        if jump:
-            may_wake = self._jobs > 0 or _loop_access.waits_on_io(self._selector)
-            wait = min(jump, self.threshold) if may_wake else 0.0
-        wait = self._real_timers.shorten(wait)
-        events: list[Any] = self._select(wait)
-        if self._real_timers and self._real_timers.fire_due(self._loop()):
-            return events
-        if jump and not events:
-            self._now += jump
+        """Wait as the loop asked; on virtual time, jump instead of sleeping."""
+        if not self._virtual:
+            return self._waits.on_real_time(timeout)
+        events, passed = self._waits.on_virtual_time(timeout, self.threshold, self.busy_limit)
+        self._now += passed
         return events
 
     def _call_later_on_loop(
@@ -222,17 +225,13 @@ class VirtualClock:
         self, executor: Executor | None, func: Callable[..., T], *args: Any
     ) -> asyncio.Future[T]:
         future = self._loop_class.run_in_executor(self._owner(), executor, func, *args)
-        self._jobs += 1
-        future.add_done_callback(self._job_done)
+        self._waits.count_job(future)
         return future
 
     def _owner(self) -> asyncio.AbstractEventLoop:
         loop = self._loop()
         assert loop is not None, "the clock's loop is gone"
         return loop
-
-    def _job_done(self, _future: asyncio.Future[Any]) -> None:
-        self._jobs -= 1
 
 
 def live_clocks() -> list[VirtualClock]:

@@ -1,0 +1,100 @@
+"""How a loop whose time is virtual waits, and how far its time moves meanwhile.
+
+Why: the loop asks its selector to wait until its next timer. On virtual
+time that wait becomes a jump, unless something outside the loop could
+still wake it first, or the loop never idles at all:
+
+* idle, waiting only for timers: no real wait, time jumps to the next timer;
+* idle, with a socket, a pipe or an executor job that could wake it: look
+  for I/O for up to the clock's ``threshold`` real seconds, then jump;
+* busy, callbacks ready at every turn: time stands still for the clock's
+  ``busy_limit`` real seconds, then runs at real speed until the loop
+  idles again, so tasks that spin cannot starve a task that sleeps.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import selectors
+import time
+import weakref
+from typing import Any
+
+from pytest_asyncio.clock import _loop_access
+from pytest_asyncio.clock.real_timers import RealTimers
+
+
+class Waits:
+    """The waits of one loop, on the clock's real timers and its selector."""
+
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        selector: selectors.BaseSelector,
+        real_timers: RealTimers,
+    ) -> None:
+        self._loop = weakref.ref(loop)
+        self._selector = selector
+        self._select = selector.select
+        self._real_timers = real_timers
+        #: Executor jobs in flight, which may still wake the loop.
+        self.jobs = 0
+        # While the loop is busy: the real instant from which its work counts
+        # as virtual time (``busy_limit`` after it last idled); ``None`` idle.
+        self._busy_from: float | None = None
+
+    def on_virtual_time(
+        self, timeout: float | None, threshold: float, busy_limit: float
+    ) -> tuple[list[Any], float]:
+        """Wait as the loop asked, jumping instead of sleeping for a timer.
+
+        :param timeout: the virtual seconds to the loop's next timer
+            (``None``: no timer; ``0``: callbacks are ready); moving time by
+            it lands exactly on that timer's time.
+        :returns: the I/O events, and the virtual seconds that passed.
+        """
+        if timeout == 0:
+            return self.on_real_time(0.0), self._pace_while_busy(busy_limit)
+        self.idled()
+        if timeout is None:
+            return self.on_real_time(None), 0.0
+        may_wake = self.jobs > 0 or _loop_access.waits_on_io(self._selector)
+        events, fired = self._wait(min(timeout, threshold) if may_wake else 0.0)
+        return events, 0.0 if events or fired else timeout
+
+    def on_real_time(self, timeout: float | None) -> list[Any]:
+        """Wait for up to ``timeout`` real seconds, as the loop asked."""
+        return self._wait(timeout)[0]
+
+    def idled(self) -> None:
+        """Forget the busy stretch: the loop idled, or time was real meanwhile."""
+        self._busy_from = None
+
+    def count_job(self, future: asyncio.Future[Any]) -> None:
+        """Count an executor job as in flight until ``future`` is done."""
+        self.jobs += 1
+        future.add_done_callback(self._job_done)
+
+    def _pace_while_busy(self, busy_limit: float) -> float:
+        """The virtual seconds that pass on a busy turn: none until the loop
+        has been busy for ``busy_limit`` real seconds, then the real time
+        since the last turn."""
+        now = time.monotonic()
+        if self._busy_from is None:
+            self._busy_from = now + busy_limit
+            return 0.0
+        passed = max(0.0, now - self._busy_from)
+        self._busy_from = max(now, self._busy_from)
+        return passed
+
+    def _wait(self, wait: float | None) -> tuple[list[Any], bool]:
+        """Select for up to ``wait`` real seconds, cut short by the real timers.
+
+        :returns: the I/O events, and whether a real timer fell due.
+        """
+        events: list[Any] = self._select(self._real_timers.shorten(wait))
+        fired = bool(self._real_timers) and self._real_timers.fire_due(self._loop())
+        return events, fired
+
+    def _job_done(self, _future: asyncio.Future[Any]) -> None:
+        self.jobs -= 1
