@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import sys
+import threading
 import time
 from collections.abc import Coroutine, Iterator
 from typing import Any, TypeVar
@@ -217,17 +218,49 @@ def test_short_bursts_of_work_between_sleeps_keep_exact_virtual_times(
     assert run(loop, back_off()) == [1, 2, 4, 8]
 
 
-def test_executor_work_gets_the_threshold_before_a_jump(loop: asyncio.AbstractEventLoop) -> None:
-    VirtualClock.install(loop, threshold=2.0)
+def test_executor_work_is_waited_for_in_real_time_then_jumps_resume(
+    loop: asyncio.AbstractEventLoop,
+) -> None:
+    VirtualClock.install(loop, threshold=0)
 
     def work() -> str:
         time.sleep(0.05)
         return "done"
 
-    async def slow_thread() -> str:
-        return await asyncio.wait_for(loop.run_in_executor(None, work), timeout=1)
+    async def slow_thread() -> tuple[str, float, float]:
+        start = loop.time()
+        result = await asyncio.wait_for(loop.run_in_executor(None, work), timeout=1)
+        waited = loop.time() - start
+        began = time.perf_counter()
+        await asyncio.sleep(3600)
+        return result, waited, time.perf_counter() - began
 
-    assert run(loop, slow_thread()) == "done"
+    result, waited, slept = run(loop, slow_thread())
+    assert result == "done"
+    assert 0.05 <= waited < 1
+    assert slept < 0.5
+
+
+def test_a_thread_started_meanwhile_is_waited_for_in_real_time(
+    loop: asyncio.AbstractEventLoop,
+) -> None:
+    VirtualClock.install(loop, threshold=0)
+
+    async def hand_back_from_a_thread() -> str:
+        future: asyncio.Future[str] = loop.create_future()
+
+        def worker() -> None:
+            time.sleep(0.05)
+            loop.call_soon_threadsafe(future.set_result, "done")
+
+        thread = threading.Thread(target=worker)
+        thread.start()
+        try:
+            return await asyncio.wait_for(future, timeout=1)
+        finally:
+            thread.join()
+
+    assert run(loop, hand_back_from_a_thread()) == "done"
 
 
 def test_one_clock_per_loop(loop: asyncio.AbstractEventLoop) -> None:

@@ -7,6 +7,8 @@ virtual time fails here instead of stalling the run.
 
 from __future__ import annotations
 
+# Imported out here, so that every in-process run pickles the same pool worker.
+import concurrent.futures.process  # noqa: F401
 from typing import TYPE_CHECKING
 
 import pytest
@@ -129,3 +131,79 @@ def test_tests_idle_between_steps_keep_exact_virtual_times(
         """
     )
     run_clean().assert_outcomes(passed=1)
+
+
+EXECUTOR_AND_THREADS = """
+    import asyncio
+    import concurrent.futures
+    import threading
+    import time
+
+    import pytest
+
+
+    def work():
+        time.sleep(0.05)
+        return "done"
+
+
+    async def then_an_hour_takes_no_time():
+        began = time.perf_counter()
+        await asyncio.sleep(3600)
+        assert time.perf_counter() - began < 0.5
+
+
+    @pytest.mark.asyncio(timeout=5)
+    async def test_run_in_executor():
+        loop = asyncio.get_running_loop()
+        assert await asyncio.wait_for(loop.run_in_executor(None, work), timeout=1) == "done"
+        await then_an_hour_takes_no_time()
+
+
+    @pytest.mark.asyncio(timeout=5)
+    async def test_to_thread():
+        assert await asyncio.wait_for(asyncio.to_thread(work), timeout=1) == "done"
+        await then_an_hour_takes_no_time()
+
+
+    @pytest.mark.asyncio(timeout=5)
+    async def test_an_executor_of_its_own():
+        loop = asyncio.get_running_loop()
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            assert await asyncio.wait_for(loop.run_in_executor(pool, work), timeout=1) == "done"
+            await then_an_hour_takes_no_time()
+
+
+    @pytest.mark.asyncio_process_pool(timeout=30)
+    async def test_the_process_pool():
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, time.sleep, 0)  # the workers start
+        await asyncio.wait_for(loop.run_in_executor(None, time.sleep, 0.05), timeout=1)
+        await then_an_hour_takes_no_time()
+
+
+    @pytest.mark.asyncio(timeout=5)
+    async def test_a_thread_calls_call_soon_threadsafe():
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+
+        def worker():
+            loop.call_soon_threadsafe(future.set_result, work())
+
+        thread = threading.Thread(target=worker)
+        thread.start()
+        try:
+            assert await asyncio.wait_for(future, timeout=1) == "done"
+        finally:
+            thread.join()
+        await then_an_hour_takes_no_time()
+    """
+
+
+@pytest.mark.parametrize("threshold", ["", "asyncio_clock_threshold = 0"])
+def test_work_in_executors_and_threads_is_waited_for(
+    pytester: pytest.Pytester, run_clean: RunClean, threshold: str
+) -> None:
+    pytester.makeini(SUITE_WIDE + threshold + "\n")
+    pytester.makepyfile(EXECUTOR_AND_THREADS)
+    run_clean().assert_outcomes(passed=5)

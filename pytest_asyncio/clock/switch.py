@@ -15,12 +15,14 @@ Nothing here runs for a suite that never asks for the clock.
 from __future__ import annotations
 
 import asyncio
+import threading
 from typing import TYPE_CHECKING, Any, ClassVar, final
 
 import pytest
 
 from pytest_asyncio import _compat, _messages
 from pytest_asyncio._settings import parse_clock
+from pytest_asyncio.clock import threads
 from pytest_asyncio.clock.virtual import ClockUnsupported, VirtualClock, live_clocks
 from pytest_asyncio.fixtures.base import Fixture
 from pytest_asyncio.loops.choose import loop_class_in_force
@@ -62,6 +64,7 @@ class ClockSwitch:
         self.threshold: float | None = None
         self._item: pytest.Item | None = None
         self._test: AsyncTest | None = None
+        self._known_threads: frozenset[threading.Thread] = frozenset()  # as the test began
 
     def begin(self, item: pytest.Item, test: AsyncTest | None) -> None:
         """As ``item``'s setup starts: switch every clock, put one on its cached loop.
@@ -70,8 +73,10 @@ class ClockSwitch:
         """
         virtual = test is not None and test.virtual_clock
         self._item, self._test = (item, test) if virtual else (None, None)
+        self._known_threads = threads.running()
         for clock in live_clocks():
             clock.virtual = virtual
+            clock.known_threads = self._known_threads
         if test is None or not virtual or not isinstance(item, pytest.Function):
             return
         definitions = _compat.fixturedefs_of(item, test.loop_fixture)
@@ -88,6 +93,7 @@ class ClockSwitch:
         clock = VirtualClock.of(loop)
         if clock is None:
             clock = self._clock_class().install(loop, self.threshold)
+            clock.known_threads = self._known_threads
         clock.virtual = True
         return clock
 

@@ -8,11 +8,8 @@ next timer, it jumps to that timer at once. Timers fire in the same order as
 in real time, and real I/O keeps working: the loop first looks for I/O for
 up to :attr:`VirtualClock.threshold` real seconds before it jumps.
 
-Virtual time never runs faster than real time while the loop works: a loop
-that stays busy (callbacks ready at every turn, never idle) for longer than
-:attr:`VirtualClock.busy_limit` real seconds sees virtual time run at real
-speed until it idles again, so code that spins while another task sleeps
-goes on as on the real clock.
+When the loop waits in real time instead (busy, or waiting for threads)
+is decided in ``waits.py``.
 """
 
 from __future__ import annotations
@@ -26,7 +23,7 @@ from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pytest_asyncio import _messages
-from pytest_asyncio.clock import _loop_access
+from pytest_asyncio.clock import _loop_access, threads
 from pytest_asyncio.clock.real_timers import RealTimers, is_plugin_callback
 from pytest_asyncio.clock.waits import Waits
 
@@ -59,8 +56,9 @@ class VirtualClock:
     """
 
     #: Real seconds the loop looks for I/O before jumping to its next timer,
-    #: when a socket, pipe or executor job could still wake it. A loop that
-    #: waits only for timers jumps at once.
+    #: when a socket or a pipe could still wake it. A loop that waits only
+    #: for timers jumps at once; one that waits for executor work or for a
+    #: thread started during the test waits in real time.
     threshold: float = 0.01
 
     #: Real seconds the loop may stay busy (callbacks ready at every turn,
@@ -88,6 +86,10 @@ class VirtualClock:
         self._virtual = True
         self._real_timers = RealTimers()
         self._waits = Waits(loop, selector, self._real_timers)
+        #: The threads that ran as the test began (set by the plugin). While
+        #: another one runs (not an executor's helper), the loop waits in
+        #: real time: it may wake the loop at any moment.
+        self.known_threads = threads.running()
         # The class's methods, not bound ones: the loop holds the clock, and
         # a clock holding the loop back would keep both alive until a gc run.
         self._loop_class = type(loop)
@@ -205,7 +207,9 @@ class VirtualClock:
         """Wait as the loop asked; on virtual time, jump instead of sleeping."""
         if not self._virtual:
             return self._waits.on_real_time(timeout)
-        events, passed = self._waits.on_virtual_time(timeout, self.threshold, self.busy_limit)
+        events, passed = self._waits.on_virtual_time(
+            timeout, self.threshold, self.busy_limit, self.known_threads
+        )
         self._now += passed
         return events
 

@@ -5,8 +5,11 @@ time that wait becomes a jump, unless something outside the loop could
 still wake it first, or the loop never idles at all:
 
 * idle, waiting only for timers: no real wait, time jumps to the next timer;
-* idle, with a socket, a pipe or an executor job that could wake it: look
-  for I/O for up to the clock's ``threshold`` real seconds, then jump;
+* idle, with executor work in flight or a thread started for the test
+  still running: wait in real time, and let virtual time pass as much, so
+  that work never sees virtual time jump past its completion;
+* idle, with a socket or pipe registered: look for I/O for up to the
+  clock's ``threshold`` real seconds, then jump;
 * busy, callbacks ready at every turn: time stands still for the clock's
   ``busy_limit`` real seconds, then runs at real speed until the loop
   idles again, so tasks that spin cannot starve a task that sleeps.
@@ -16,11 +19,12 @@ from __future__ import annotations
 
 import asyncio
 import selectors
+import threading
 import time
 import weakref
 from typing import Any
 
-from pytest_asyncio.clock import _loop_access
+from pytest_asyncio.clock import _loop_access, threads
 from pytest_asyncio.clock.real_timers import RealTimers
 
 
@@ -37,28 +41,35 @@ class Waits:
         self._selector = selector
         self._select = selector.select
         self._real_timers = real_timers
-        #: Executor jobs in flight, which may still wake the loop.
+        #: Executor jobs in flight (sent with ``loop.run_in_executor``).
         self.jobs = 0
         # While the loop is busy: the real instant from which its work counts
         # as virtual time (``busy_limit`` after it last idled); ``None`` idle.
         self._busy_from: float | None = None
 
     def on_virtual_time(
-        self, timeout: float | None, threshold: float, busy_limit: float
+        self,
+        timeout: float | None,
+        threshold: float,
+        busy_limit: float,
+        known_threads: frozenset[threading.Thread],
     ) -> tuple[list[Any], float]:
         """Wait as the loop asked, jumping instead of sleeping for a timer.
 
         :param timeout: the virtual seconds to the loop's next timer
             (``None``: no timer; ``0``: callbacks are ready); moving time by
             it lands exactly on that timer's time.
+        :param known_threads: the threads that ran when the test began.
         :returns: the I/O events, and the virtual seconds that passed.
         """
         if timeout == 0:
             return self.on_real_time(0.0), self._pace_while_busy(busy_limit)
         self.idled()
+        if self.jobs > 0 or threads.any_started_since(known_threads):
+            return self._wait_at_real_speed(timeout)
         if timeout is None:
             return self.on_real_time(None), 0.0
-        may_wake = self.jobs > 0 or _loop_access.waits_on_io(self._selector)
+        may_wake = _loop_access.waits_on_io(self._selector)
         events, fired = self._wait(min(timeout, threshold) if may_wake else 0.0)
         return events, 0.0 if events or fired else timeout
 
@@ -86,6 +97,14 @@ class Waits:
         passed = max(0.0, now - self._busy_from)
         self._busy_from = max(now, self._busy_from)
         return passed
+
+    def _wait_at_real_speed(self, timeout: float | None) -> tuple[list[Any], float]:
+        """Wait as on the real clock: the virtual seconds that pass are the
+        real seconds waited, up to the next timer's time."""
+        began = time.monotonic()
+        events = self.on_real_time(timeout)
+        waited = time.monotonic() - began
+        return events, waited if timeout is None else min(waited, timeout)
 
     def _wait(self, wait: float | None) -> tuple[list[Any], bool]:
         """Select for up to ``wait`` real seconds, cut short by the real timers.
