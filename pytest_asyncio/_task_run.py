@@ -183,12 +183,18 @@ class TaskRun:
         task.cancel()
         self._arm(CANCEL_GRACE, self._give_up)
 
-    def _give_up(self) -> None:
-        """The cancelled task did not finish in time: stop the loop and leave it."""
+    def _give_up(self, pressed_again: bool = False) -> None:
+        """The cancelled task did not finish in time: stop the loop and leave it.
+
+        :param pressed_again: Ctrl-C cut the wait short, so the task is
+            waited for once more when its loop closes. A task that had its
+            whole grace period is not: it refused to stop, and after Ctrl-C
+            waiting for it again would only hold up the end of the session.
+        """
         if self.task.done():
             return
         self.refused = tasks.where(self.task)
-        _abandon(self.task, _AGAIN if self.presses else _REPORTED)
+        _abandon(self.task, _AGAIN if pressed_again else _REPORTED)
         self.loop.stop()
 
     def refusal(self, where_before: str) -> str:
@@ -228,4 +234,4 @@ class TaskRun:
             self.task.cancel()
             self._arm(CANCEL_GRACE, self._give_up)
         else:  # pressed again: stop waiting
-            self._give_up()
+            self._give_up(pressed_again=True)

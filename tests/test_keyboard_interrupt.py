@@ -339,6 +339,46 @@ def test_pressed_while_a_task_refuses_to_stop_at_loop_close(
     assert events(recording) == ["connection torn down", "loops closed: True"]
 
 
+def test_one_press_ends_a_test_that_swallows_the_cancellation(
+    recording: pytest.Pytester, run_clean: RunClean, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The test catches the cancellation and goes on: the grace period is all it gets,
+    once, and the session ends with the summary of the tests run so far."""
+    monkeypatch.setattr(_task_run, "CANCEL_GRACE", 3.0)
+    recording.makepyfile(press=PRESS)
+    recording.makepyfile(
+        """
+        import asyncio
+        import pytest
+        from press import press_ctrl_c
+
+        def test_before():
+            pass
+
+        @pytest.mark.asyncio
+        async def test_goes_on(connection):
+            press_ctrl_c(0.05)
+            while True:
+                try:
+                    await asyncio.sleep(0.1)
+                except asyncio.CancelledError:
+                    continue
+
+        def test_never_runs():
+            pass
+        """
+    )
+    started = time.monotonic()
+    result = run_clean("-p", "no:warnings", no_reraise_ctrlc=True)
+    elapsed = time.monotonic() - started
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    result.stdout.fnmatch_lines(
+        ["*! KeyboardInterrupt !*", "*:13: KeyboardInterrupt", "*1 passed in*"]
+    )
+    assert elapsed < 5.0  # one grace period of 3 s, not one per wait
+    assert events(recording) == ["connection torn down", "loops closed: True"]
+
+
 def test_real_ctrl_c_in_a_subprocess(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(press=PRESS)
     pytester.makepyfile(
