@@ -23,13 +23,14 @@ from typing import Any, Generic, TypeVar
 T = TypeVar("T")
 
 
-class InContext(Generic[T]):
+class InContext(Coroutine[Any, Any, T], Generator[Any, Any, T], Generic[T]):
     """An awaitable that runs each step of ``coro`` inside ``context``.
 
     It is the task's coroutine, and impersonates ``coro`` for what reads a
     task's coroutine (``__qualname__``, ``cr_code``, ``cr_frame``,
     ``cr_await``): a task's repr names the user's coroutine, and timeout and
-    leak reports show where the user's code is suspended.
+    leak reports show where the user's code is suspended. It is its own
+    iterator (``__await__`` returns it), hence a generator as well.
     """
 
     def __init__(self, coro: Coroutine[Any, Any, T], context: contextvars.Context) -> None:

@@ -88,7 +88,7 @@ def run_coroutine(
     elif sys.version_info >= (3, 11):
         task = loop.create_task(coro, context=context)
     else:  # a 3.10 task runs in a copy of the context it is created in
-        task = context.run(loop.create_task, InContext(coro, context))  # type: ignore[arg-type, unused-ignore]
+        task = context.run(loop.create_task, InContext(coro, context))
     run = TaskRun.run(task, timeout)
     if run.presses or run.escaped is not None:
         retrieve(task)

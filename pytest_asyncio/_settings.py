@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal, cast
+from typing import Literal, TypeGuard, cast
 
 import pytest
 
@@ -155,9 +155,13 @@ def parse_severity(option: str, value: object) -> Severity | None:
     text = str(value or "").strip()
     if not text:
         return None
-    if text not in _messages.SEVERITIES:
+    if not _is_severity(text):
         raise pytest.UsageError(_messages.invalid_severity(option, value))
-    return cast(Severity, text)
+    return text
+
+
+def _is_severity(text: str) -> TypeGuard[Severity]:
+    return text in _messages.SEVERITIES
 
 
 def _ini_debug(config: pytest.Config) -> bool:
@@ -221,9 +225,13 @@ def parse_timeout(option: str, value: object) -> float | None:
 def parse_clock(option: str, value: object) -> Clock:
     """``real`` or ``virtual``; empty means ``real``."""
     text = str(value or "").strip() or "real"
-    if text not in _messages.VALID_CLOCKS:
+    if not _is_clock(text):
         raise pytest.UsageError(_messages.invalid_clock(option, value))
-    return cast(Clock, text)
+    return text
+
+
+def _is_clock(text: str) -> TypeGuard[Clock]:
+    return text in _messages.VALID_CLOCKS
 
 
 def parse_threshold(value: object) -> float | None:

@@ -26,6 +26,7 @@ from pytest_asyncio.loops.process_pool import ProcessPoolLoopFixture
 from pytest_asyncio.loops.scoped import scoped_loop_fixtures
 
 __all__ = [
+    "_unused_port",  # suites written for pytest-asyncio 0.21 to 1.x patch it
     "event_loop_policy",
     "is_async_test",
     "no_loop_factory",
@@ -73,7 +74,7 @@ def plugin_class(config: pytest.Config) -> type[AsyncioPlugin]:
         raise pytest.UsageError(_messages.two_plugin_classes(named))
     chosen = named[0]
     if not (isinstance(chosen, type) and issubclass(chosen, AsyncioPlugin)):
-        raise pytest.UsageError(_messages.not_a_plugin_class(chosen))
+        raise pytest.UsageError(_messages.not_a_plugin_class(named[0]))
     chosen.check()
     return chosen
 

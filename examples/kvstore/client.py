@@ -53,25 +53,30 @@ class KVClient:
 
     async def get(self, key: str) -> str | None:
         """:returns: the value under ``key``, or ``None`` if there is none."""
-        answer = await self._request(f"GET {qualify(key)}")
+        answer = await self.request(f"GET {qualify(key)}")
         if answer == MISSING:
             return None
         return unescape(answer.removeprefix("VALUE "))
 
     async def set(self, key: str, value: str) -> None:
         """Store ``value`` under ``key``."""
-        await self._request(f"SET {qualify(key)} {escape(value)}")
+        await self.request(f"SET {qualify(key)} {escape(value)}")
 
     async def delete(self, key: str) -> bool:
         """:returns: whether ``key`` existed."""
-        return await self._request(f"DEL {qualify(key)}") == OK
+        return await self.request(f"DEL {qualify(key)}") == OK
 
     async def keys(self, prefix: str = "") -> list[str]:
         """:returns: the stored keys starting with ``prefix``, sorted."""
-        answer = await self._request(f"KEYS {qualify(prefix)}")
+        answer = await self.request(f"KEYS {qualify(prefix)}")
         return answer.removeprefix("KEYS").split()
 
-    async def _request(self, line: str) -> str:
+    async def request(self, line: str) -> str:
+        """Send one raw protocol line and wait for the server's answer.
+
+        :returns: the answer line, without its newline.
+        :raises KVError: if the server answers with an error.
+        """
         async with self._lock:
             self._writer.write(line.encode() + b"\n")
             await self._writer.drain()

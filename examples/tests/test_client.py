@@ -63,7 +63,7 @@ async def test_namespace_is_reset_after_the_tenant_test() -> None:
 
 async def test_bad_requests_raise(client: KVClient) -> None:
     with pytest.raises(KVError):
-        await client._request("FROB everything")
+        await client.request("FROB everything")
 
 
 @pytest.mark.asyncio(timeout=5)

@@ -109,9 +109,9 @@ def finding_count(kind: str, count: int) -> str:
 
 def diagnostics_totals(totals: list[tuple[str, int, int, int]]) -> str:
     """One line: per kind, how many, in how many tests and loop fixtures."""
-    parts = []
+    parts: list[str] = []
     for kind, count, tests, fixtures in totals:
-        where = []
+        where: list[str] = []
         if tests:
             where.append(f"{tests} test{'s' if tests != 1 else ''}")
         if fixtures:

@@ -240,7 +240,7 @@ class VirtualClock:
 
 def live_clocks() -> list[VirtualClock]:
     """The clocks of loops not yet closed; forgets the others."""
-    live = []
+    live: list[VirtualClock] = []
     for loop, clock in list(CLOCKS.items()):
         if loop.is_closed():
             del CLOCKS[loop]

@@ -14,8 +14,8 @@ from __future__ import annotations
 import asyncio
 import shlex
 import time
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, cast
 
 from pytest_asyncio import _asyncio_compat
 
@@ -53,7 +53,8 @@ def live_subprocess_transports(loop: asyncio.AbstractEventLoop) -> list[Any]:
         return []
     threads = getattr(watcher, "_threads", None)
     if isinstance(threads, dict):
-        arguments: list[Any] = [getattr(thread, "_args", ()) for thread in list(threads.values())]
+        waiting = list(cast("dict[object, object]", threads).values())
+        arguments: list[Any] = [getattr(thread, "_args", ()) for thread in waiting]
         found = [args[3] for args in arguments if len(args) == 4 and args[0] is loop]
     else:
         found = _pidfd_readers(loop, getattr(watcher, "_do_wait", None))
@@ -64,9 +65,10 @@ def _pidfd_readers(loop: asyncio.AbstractEventLoop, do_wait: Any) -> list[Any]:
     selector = getattr(loop, "_selector", None)
     if do_wait is None or selector is None:
         return []
-    found = []
+    found: list[Any] = []
     for key in list(selector.get_map().values()):
-        reader = key.data[0] if isinstance(key.data, tuple) else None
+        data: object = key.data  # the loop's (reader, writer) handles
+        reader = cast("tuple[object, ...]", data)[0] if isinstance(data, tuple) else None
         if reader is not None and getattr(reader, "_callback", None) == do_wait:
             args: Any = getattr(reader, "_args", ())
             if len(args) == 4:
@@ -79,7 +81,7 @@ def describe(transport: Any) -> str:
     popen = transport.get_extra_info("subprocess")
     command = getattr(popen, "args", None)
     if isinstance(command, (list, tuple)):
-        shown = shlex.join(str(part) for part in command)
+        shown = shlex.join(str(part) for part in cast("Sequence[object]", command))
     else:
         shown = str(command)
     return f"pid {transport.get_pid()}: {shown}"

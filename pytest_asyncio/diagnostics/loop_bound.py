@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import sys
 import types
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Iterator, Mapping, Sequence, Set
+from typing import Any, cast
 
 #: How deep the search goes into containers and attributes, how many
 #: entries it looks at per container, and how many values in all.
@@ -23,21 +24,28 @@ MAX_DEPTH = 4
 MAX_ENTRIES = 32
 MAX_VALUES = 512
 
+
+def _private_loop_classes() -> tuple[type, ...]:
+    classes: tuple[type, ...] = (
+        asyncio.Lock,
+        asyncio.Event,
+        asyncio.Condition,
+        asyncio.Semaphore,
+        asyncio.Queue,
+        asyncio.StreamReader,
+        asyncio.StreamWriter,
+        asyncio.BaseTransport,
+    )
+    if sys.version_info >= (3, 11):
+        classes += (asyncio.Barrier,)
+    return classes
+
+
 #: asyncio objects that keep their loop in a private ``_loop`` attribute and
 #: have no ``get_loop()``: locks, events, conditions, semaphores, barriers
 #: and queues (``mixins._LoopBoundMixin``, bound on first use), stream
 #: readers and writers, and transports.
-_PRIVATE_LOOP = (
-    asyncio.Lock,
-    asyncio.Event,
-    asyncio.Condition,
-    asyncio.Semaphore,
-    asyncio.Queue,
-    asyncio.StreamReader,
-    asyncio.StreamWriter,
-    asyncio.BaseTransport,
-    *((asyncio.Barrier,) if hasattr(asyncio, "Barrier") else ()),  # 3.11+
-)
+_PRIVATE_LOOP = _private_loop_classes()
 
 #: Values never looked into: no loop-bound parts inside.
 _LEAVES = (str, bytes, bytearray, int, float, complex, bool, type(None), type, range)
@@ -105,14 +113,16 @@ def _entries(value: object) -> Iterator[tuple[str, object]]:
 def _parts(value: object) -> Iterator[tuple[str, object]]:
     if isinstance(value, _OPAQUE) or isinstance(value, asyncio.AbstractEventLoop):
         return
+    # The casts say what is known of a container found at run time: nothing.
     if isinstance(value, Mapping):
-        for key in value:
-            yield f"[{key!r}]", value[key]
+        mapping = cast("Mapping[object, object]", value)
+        for key in mapping:
+            yield f"[{key!r}]", mapping[key]
     elif isinstance(value, (tuple, list)):
-        for index, item in enumerate(value):
+        for index, item in enumerate(cast("Sequence[object]", value)):
             yield f"[{index}]", item
     elif isinstance(value, (set, frozenset)):
-        for item in value:
+        for item in cast("Set[object]", value):
             yield "[…]", item
     elif dataclasses.is_dataclass(value) and not hasattr(value, "__dict__"):  # slots=True
         for field in dataclasses.fields(value):
@@ -120,7 +130,7 @@ def _parts(value: object) -> Iterator[tuple[str, object]]:
     else:
         attributes: Any = getattr(value, "__dict__", None)
         if isinstance(attributes, dict):
-            for name, attribute in attributes.items():
+            for name, attribute in cast("dict[str, object]", attributes).items():
                 yield f".{name}", attribute
 
 

@@ -43,7 +43,7 @@ class LoopDependencies:
         self, mode: str, default_fixture_loop_scope: ScopeName | None, loop_names: set[str]
     ) -> None:
         self.mode = mode
-        self.default = default_fixture_loop_scope
+        self.default: ScopeName | None = default_fixture_loop_scope
         self.loop_names = sorted(loop_names | {POLICY_FIXTURE})
         #: Per module or class: the loops' definitions as seen from there, and
         #: every loop's closure with whether a parameter is in it (empty

@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -45,7 +45,10 @@ class NamedFactory:
 
     def __call__(self) -> asyncio.AbstractEventLoop:
         """Make a loop, refusing anything that is not a new, open loop."""
-        loop: object = self.factory()
+        return self._checked(self.factory())
+
+    def _checked(self, loop: object) -> asyncio.AbstractEventLoop:
+        # ``object``: a user's factory may return anything, whatever its annotation says.
         if not isinstance(loop, asyncio.AbstractEventLoop) or loop.is_closed():
             pytest.fail(_messages.factory_not_a_loop(self.name, loop), pytrace=False)
         return loop
@@ -70,24 +73,26 @@ def configured_factories(config: pytest.Config, item: pytest.Item) -> dict[str, 
         return None
     if not isinstance(result, Mapping):
         raise pytest.UsageError(_messages.bad_loop_factories("it returned", result))
-    if not result:
-        raise pytest.UsageError(_messages.bad_loop_factories("it returned nothing", result))
-    for name, factory in result.items():
+    answer = cast("Mapping[object, object]", result)  # what it holds is checked below
+    if not answer:
+        raise pytest.UsageError(_messages.bad_loop_factories("it returned nothing", answer))
+    factories: dict[str, LoopFactory] = {}
+    for name, factory in answer.items():
         if not isinstance(name, str) or not name:
             raise pytest.UsageError(_messages.bad_loop_factories("a name is", name))
         if not callable(factory):
             raise pytest.UsageError(_messages.bad_loop_factories(f"{name!r} is", factory))
-    return dict(result)
+        # What it returns is checked when it is called (NamedFactory).
+        factories[name] = cast(LoopFactory, factory)
+    return factories
 
 
 def is_valid_subset(value: object) -> bool:
     """Whether a marker's ``loop_factories=`` value is a non-empty sequence of names."""
-    return (
-        isinstance(value, Sequence)
-        and not isinstance(value, str)
-        and bool(value)
-        and all(isinstance(name, str) and name for name in value)
-    )
+    if not isinstance(value, Sequence) or isinstance(value, str):
+        return False
+    names = cast("Sequence[object]", value)  # what it holds is checked below
+    return bool(names) and all(isinstance(name, str) and name for name in names)
 
 
 def selected_factories(
@@ -183,7 +188,7 @@ class LoopFactories:
         as the marker and ``AsyncFixtureAdapter`` will choose them."""
         definition = metafunc.definition
         test = self._test_loop(definition, test_loop, mark)
-        scopes = [test.scope]
+        scopes: list[ScopeName] = [test.scope]
         for name, definitions in _compat.closure_fixturedefs(metafunc).items():
             if not definitions:
                 continue
@@ -197,7 +202,7 @@ class LoopFactories:
     def _test_loop(
         self, definition: pytest.Function, test_loop: str, mark: pytest.Mark | None
     ) -> LoopChoice:
-        kwargs = mark.kwargs if mark is not None else {}
+        kwargs: Mapping[str, Any] = mark.kwargs if mark is not None else {}
         try:
             scope = parse_scope("loop_scope", kwargs.get("loop_scope", kwargs.get("scope")))
         except pytest.UsageError:  # the marker reports it when the test runs

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -74,7 +74,7 @@ class AsyncMarker:
         then makes the test request the loop fixture.
         """
         error = self._check_arguments(item, mark) if mark is not None else None
-        kwargs = mark.kwargs if mark is not None and error is None else {}
+        kwargs: Mapping[str, Any] = mark.kwargs if mark is not None and error is None else {}
         loop_scope: ScopeName | None = None
         timeout = self.settings.timeout
         diagnostics: Severity | None = None
@@ -110,7 +110,7 @@ class AsyncMarker:
 
         Used while collecting, before :meth:`prepare`.
         """
-        kwargs = mark.kwargs if mark is not None else {}
+        kwargs: Mapping[str, Any] = mark.kwargs if mark is not None else {}
         scope = kwargs.get("loop_scope", kwargs.get("scope"))
         return self._choose(scope if is_scope(scope) else None)
 
