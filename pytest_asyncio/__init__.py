@@ -3,7 +3,7 @@
 from importlib import metadata as _metadata
 
 # First: importing _compat takes the package's modules off pytest's assertion rewriting.
-from pytest_asyncio import _compat  # noqa: F401
+from pytest_asyncio import _compat as _compat
 from pytest_asyncio.asyncio_plugin import AsyncioPlugin
 from pytest_asyncio.clock import ClockUnsupported, VirtualClock
 from pytest_asyncio.clock.switch import VirtualClockFixture

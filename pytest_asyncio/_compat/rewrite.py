@@ -20,6 +20,7 @@ imported (and rewritten) before it runs.
 from __future__ import annotations
 
 import sys
+from typing import cast
 
 __all__ = ["import_unrewritten"]
 
@@ -42,10 +43,13 @@ def import_unrewritten(package: str) -> None:
 
 
 def _unmark(hook: object, package: str) -> None:
-    marked = getattr(hook, "_must_rewrite", None)
-    cache = getattr(hook, "_marked_for_rewrite_cache", None)
-    if not isinstance(marked, set) or not isinstance(cache, dict):
+    found_marked = getattr(hook, "_must_rewrite", None)
+    found_cache = getattr(hook, "_marked_for_rewrite_cache", None)
+    if not isinstance(found_marked, set) or not isinstance(found_cache, dict):
         return
+    # What they hold is checked below.
+    marked = cast("set[object]", found_marked)
+    cache = cast("dict[object, object]", found_cache)
 
     def ours(name: object) -> bool:
         return isinstance(name, str) and (name == package or name.startswith(package + "."))
