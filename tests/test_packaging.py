@@ -76,13 +76,18 @@ def source_files() -> list[str]:
     return sorted(name for name in set(listed) if (PROJECT / name).is_file())
 
 
+def copy_source(tree: Path) -> None:
+    """Copy the project's source files into ``tree``."""
+    for name in source_files():
+        (tree / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(PROJECT / name, tree / name)
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     root = tmp_path_factory.mktemp("packaging")
     tree, out = root / "tree", root / "dist"
-    for name in source_files():
-        (tree / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(PROJECT / name, tree / name)
+    copy_source(tree)
     # distutils warns that it skips byte-compiling when the environment asks
     # for no bytecode; that is this machine's setting, not the project's.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
@@ -180,3 +185,27 @@ def test_twine_accepts_both_archives(built: Built) -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.count("PASSED") == 2, done.stdout
+
+
+def test_an_editable_install_is_a_plain_path_entry(tmp_path: Path) -> None:
+    """``pip install -e .`` puts the checkout on ``sys.path`` with a ``.pth`` line
+    that static checkers follow, not an import hook (a module they cannot run)."""
+    tree, out = tmp_path / "tree", tmp_path / "dist"
+    copy_source(tree)
+    out.mkdir()
+    build = "from setuptools import build_meta; print(build_meta.build_editable(sys.argv[1]))"
+    done = subprocess.run(
+        [sys.executable, "-c", f"import sys; {build}", str(out)],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    wheel = out / done.stdout.splitlines()[-1]
+    with zipfile.ZipFile(wheel) as archive:
+        [pth] = [name for name in archive.namelist() if name.endswith(".pth")]
+        modules = [name for name in archive.namelist() if name.endswith(".py")]
+        lines = archive.read(pth).decode().splitlines()
+    assert modules == []
+    assert [Path(line) for line in lines] == [tree]
