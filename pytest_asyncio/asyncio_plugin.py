@@ -34,7 +34,7 @@ from pytest_asyncio.items import PLUGIN_NAME, loop_of_test
 from pytest_asyncio.loops.choose import PLUGIN_LOOP_CLASSES
 from pytest_asyncio.loops.fixture import LoopFixture
 from pytest_asyncio.loops.process_pool import ProcessPoolLoopFixture
-from pytest_asyncio.loops.scoped import define_package_loops, scoped_loop_fixtures
+from pytest_asyncio.loops.scoped import define_package_loops, scoped_loops
 from pytest_asyncio.markers.async_marker import AsyncMarker, ProcessPoolMarker
 from pytest_asyncio.running import TestRuns
 
@@ -87,13 +87,18 @@ class AsyncioPlugin:
         #: rewrite ``asyncio_mode`` in their own ``pytest_configure``.
         self.settings: Settings | None = None
         self.loop_names = {LoopFixture.name, ProcessPoolLoopFixture.name}
-        self.loop_names.update(scoped_loop_fixtures())
+        self.loop_names.update(scoped_loops())
         config.stash[PLUGIN_LOOP_CLASSES] = {
             LoopFixture.name: self.loop_class,
             ProcessPoolLoopFixture.name: self.process_pool_class,
         }
         #: Puts the virtual clock on the loops of tests that ask for it.
         self.clock = config.stash[SWITCH] = ClockSwitch()
+        # ``pytest --fixtures`` runs no test, and prints a heading per package
+        # for the private package loops even where it hides them (without -v).
+        self._package_loops = not config.getoption("showfixtures", False) or (
+            config.get_verbosity() > 0
+        )
 
     # Made at session start, with the settings.
     _classifier: Classifier
@@ -161,7 +166,8 @@ class AsyncioPlugin:
 
     def pytest_collectstart(self, collector: pytest.Collector) -> None:
         if isinstance(collector, pytest.Package):
-            define_package_loops(collector)
+            if self._package_loops:
+                define_package_loops(collector)
         elif isinstance(collector, pytest.Session):  # after every pytest_sessionstart
             self._runs.note_session_loop()
 

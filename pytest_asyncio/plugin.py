@@ -20,10 +20,10 @@ from pytest_asyncio.asyncio_plugin import AsyncioPlugin, named_plugin_class
 from pytest_asyncio.clock.switch import VirtualClockFixture
 from pytest_asyncio.fixtures.ports import HOST, bind_free_port
 from pytest_asyncio.items import is_async_test
-from pytest_asyncio.loops.fixture import LoopFixture, no_loop_factory
+from pytest_asyncio.loops.fixture import FACTORY_FIXTURE, LoopFixture
 from pytest_asyncio.loops.policy import event_loop_policy
 from pytest_asyncio.loops.process_pool import ProcessPoolLoopFixture
-from pytest_asyncio.loops.scoped import scoped_loop_fixtures
+from pytest_asyncio.loops.scoped import scoped_loops
 
 __all__ = [
     "_unused_port",  # suites written for pytest-asyncio 0.21 to 1.x patch it
@@ -37,6 +37,7 @@ __all__ = [
 ]
 
 virtual_clock = VirtualClockFixture.fixture()
+
 
 #: The plugin's fixtures made by the plugin object's classes, for pytest to collect.
 FIXTURES_PLUGIN_NAME = "asyncio-fixtures"
@@ -92,10 +93,17 @@ def default_fixtures(plugin: AsyncioPlugin) -> types.ModuleType:
     fixtures[process_pool] = plugin.process_pool_class.fixture(process_pool)
     for port in plugin.port_classes:
         fixtures[port.name] = port.fixture()
-    fixtures.update(scoped_loop_fixtures())
+    for name, (provider, scope) in scoped_loops().items():
+        fixtures[name] = provider.fixture(name=name, scope=scope)
     return holder
 
 
 def _unused_port(socket_type: socket.SocketKind) -> int:
     """A free port on 127.0.0.1; the port fixtures call it, suites may patch it (as in 1.x)."""
     return bind_free_port(HOST, socket_type)
+
+
+@pytest.fixture(scope="session", name=FACTORY_FIXTURE)
+def no_loop_factory() -> None:
+    """No loop factory: what loop fixtures get unless the test is parametrized."""
+    return None

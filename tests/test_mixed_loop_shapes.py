@@ -67,7 +67,7 @@ def test_a_module_connection_used_by_a_function_loop_test(
     )
     result = run_clean()
     result.assert_outcomes(failed=1, passed=1)
-    module_loop = "the module-scoped loop of fixture '_event_loop_module' (*)"
+    module_loop = 'the loop_scope="module" loop (*)'
     test_loop = "the function-scoped loop of fixture 'event_loop' (*)"
     result.stdout.fnmatch_lines(
         [
@@ -121,8 +121,8 @@ def test_a_dataclass_holding_a_queue(pytester: pytest.Pytester, run_clean: RunCl
     result.stdout.fnmatch_lines(
         [
             "E  *is bound to a different event loop",
-            "fixture 'service', at .inbox (a Queue) is bound to the module-scoped loop of "
-            "fixture '_event_loop_module' (*), but the test runs on the function-scoped loop*",
+            "fixture 'service', at .inbox (a Queue) is bound to the loop_scope=*module* loop "
+            "(*), but the test runs on the function-scoped loop*",
             # a function-scoped fixture can move to the test's loop
             _messages.mixed_loops_advice("service", "function", "module", "function", True),
         ]

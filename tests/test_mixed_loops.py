@@ -51,7 +51,7 @@ def test_a_future_from_a_module_loop(pytester: pytest.Pytester, run_clean: RunCl
     line = _messages.fixture_on_other_loop(
         "ready",
         "a Future",
-        "the module-scoped loop of fixture '_event_loop_module' (*)",
+        'the loop_scope="module" loop (*)',
         "the function-scoped loop of fixture 'event_loop' (*)",
     )
     result.stdout.fnmatch_lines(
@@ -82,8 +82,7 @@ def test_a_queue_bound_to_another_loop(pytester: pytest.Pytester, run_clean: Run
     result.stdout.fnmatch_lines(
         [
             "E  *is bound to a different event loop",
-            "fixture 'jobs' (a Queue) is bound to the module-scoped loop of fixture "
-            "'_event_loop_module'*",
+            "fixture 'jobs' (a Queue) is bound to the loop_scope=*module* loop*",
         ]
     )
 

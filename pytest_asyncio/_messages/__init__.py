@@ -53,6 +53,7 @@ from pytest_asyncio._messages.loops import (
     loop_factories_without_hook,
     loop_is_closed,
     not_a_loop,
+    shared_loop,
     unavailable_loop_factory,
 )
 from pytest_asyncio._messages.markers import (
@@ -165,6 +166,7 @@ __all__ = [
     "refused_to_stop",
     "report_header",
     "scope_and_loop_scope",
+    "shared_loop",
     "task_cancelled",
     "tasks_refused_to_stop",
     "test_timed_out",

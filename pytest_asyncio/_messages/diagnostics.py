@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from pytest_asyncio._messages.loops import shared_loop
+
 
 def loop_owner(fixture: str, scope: str, node: str) -> str:
-    """How a leak report names a loop: by its test for function scope."""
+    """How a leak report names a loop: by its test for function scope, by the
+    tests that share it for the plugin's loops of other loop scopes."""
+    shared = shared_loop(fixture, node)
+    if shared is not None:
+        return shared
     if scope == "function":
         return f"the event loop {fixture!r} of test {node}"
     where = f" of {node}" if node else ""
@@ -88,6 +94,9 @@ def leaked_processes(owner: str, processes: list[str]) -> str:
 
 def diagnostics_owner(fixture: str, scope: str, node: str) -> str:
     """Whom the summary charges a finding to: the test, or a wider loop's fixture."""
+    shared = shared_loop(fixture, node)
+    if shared is not None:
+        return shared
     if scope == "function":
         return node
     return f"{node or 'the session'} ({scope}-scoped loop fixture {fixture!r})"

@@ -113,6 +113,9 @@ class _Scopes:
         name = self.names.get(id(loop))
         if not name:
             return f"the loop {_label(loop)}"
+        shared = _messages.shared_loop(name, None)
+        if shared is not None:
+            return f"{shared} ({_label(loop)})"
         scope = self.scope_of(name)
         loop_words = f"{scope}-scoped loop" if scope else "loop"
         return f"the {loop_words} of fixture {name!r} ({_label(loop)})"

@@ -42,3 +42,19 @@ def loop_fixture_name(base: str, loop_scope: str | None) -> str:
     if loop_scope is None or loop_scope == "function":
         return base
     return f"_{base}_{loop_scope}"
+
+
+def shared_loop_parts(name: str) -> tuple[str, ScopeName] | None:
+    """The base loop and loop scope behind ``name``, if the plugin made that name.
+
+    The inverse of :func:`loop_fixture_name` for the plugin's own, private
+    loop fixtures (``_event_loop_module``...), which messages describe by the
+    ``loop_scope`` the user wrote instead of naming them; ``None`` for any
+    other fixture.
+    """
+    if not name.startswith("_"):
+        return None
+    base, _, scope = name[1:].rpartition("_")
+    if not base or not is_scope(scope) or scope == "function":
+        return None
+    return base, scope
