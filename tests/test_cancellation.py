@@ -157,7 +157,10 @@ def test_a_shared_loop_is_closed_despite_a_stubborn_task(
     result = run_clean(*NO_LEAK_WARNING)  # run_clean: no unclosed loop left behind
     result.assert_outcomes(passed=2, errors=1)
     result.stdout.fnmatch_lines(
-        ["*ERROR at teardown of test_same_loop*", "Closing the event loop *: 1 task(s)*"]
+        [
+            "*ERROR at teardown of test_same_loop*",
+            "Closing the loop shared by the tests of *: 1 task(s)*",
+        ]
     )
 
 
