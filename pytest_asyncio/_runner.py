@@ -92,7 +92,10 @@ def run_coroutine(
     run = TaskRun.run(task, timeout)
     if run.presses or run.escaped is not None:
         retrieve(task)
-        raise run.escaped or run.interrupt()
+        if run.escaped is not None:  # e.g. pytest-timeout's failure, raised in a signal handler
+            frames = run.waiting or _users_part(run.escaped.__traceback__)
+            raise run.escaped.with_traceback(frames)
+        raise run.interrupt()
     if run.expired is not None:  # timed out: cancelled, or swallowed it
         where, others = run.expired
         raise TestTimeout(
@@ -142,6 +145,10 @@ def _refuse(
 
 def _users_part(tb: types.TracebackType | None) -> types.TracebackType | None:
     """``tb`` from the task's coroutine on: without this module's and asyncio's frames.
+
+    For an exception that escaped the loop (raised by a callback or a signal
+    handler while the loop waited), the frames from the first one outside
+    the plugin and asyncio: the user's callback, or where the loop waited.
 
     (Read from the exception ``run_until_complete`` raised: asyncio forgets
     a task's traceback once it has raised its exception.)

@@ -103,6 +103,7 @@ class TaskRun:
     # only what went otherwise (a trivial test's run costs fewer stores).
     expired: tuple[str, list[str]] | None = None  # at the timeout: where, other tasks
     escaped: BaseException | None = None  # raised by a callback (Ctrl-C, SystemExit)
+    waiting: types.TracebackType | None = None  # where the task waited when it escaped
     error: BaseException | None = None  # the task's own, as it reached us
     stopped = False  # something else stopped the loop
     refused: str | None = None  # where the task was when we stopped waiting
@@ -169,6 +170,8 @@ class TaskRun:
             self.stopped = True
         elif self.escaped is None:
             self.escaped = exc
+            if not _ran_in(task, exc):  # raised while the loop waited, not in the task
+                self.waiting = tasks.waiting_at(task)
 
     def _arm(self, delay: float, callback: Callable[[], None]) -> None:
         if self._timer is not None:
@@ -235,3 +238,14 @@ class TaskRun:
             self._arm(CANCEL_GRACE, self._give_up)
         else:  # pressed again: stop waiting
             self._give_up(pressed_again=True)
+
+
+def _ran_in(task: asyncio.Task[Any], exc: BaseException) -> bool:
+    """Whether ``exc`` passed through the frame of ``task``'s coroutine."""
+    frame = getattr(task.get_coro(), "cr_frame", None)
+    traceback = exc.__traceback__
+    while traceback is not None:
+        if traceback.tb_frame is frame:
+            return True
+        traceback = traceback.tb_next
+    return False

@@ -86,6 +86,8 @@ class AsyncioPlugin:
         #: The options, read once at session start: other plugins may still
         #: rewrite ``asyncio_mode`` in their own ``pytest_configure``.
         self.settings: Settings | None = None
+        #: Why a plugin class a conftest named during collection is refused.
+        self._too_late: str | None = None
         self.loop_names = {LoopFixture.name, ProcessPoolLoopFixture.name}
         self.loop_names.update(scoped_loops())
         config.stash[PLUGIN_LOOP_CLASSES] = {
@@ -157,10 +159,18 @@ class AsyncioPlugin:
         return header
 
     def pytest_plugin_registered(self, plugin: object) -> None:
-        """A plugin class named too late (a conftest below the rootdir) is refused."""
+        """A plugin class named too late (a conftest below the rootdir) is refused.
+
+        A conftest that collection loads is refused once collection ends:
+        raised from inside a collector, the usage error would be shown as a
+        collection error, wrapped in pluggy's frames.
+        """
         named = named_plugin_class(plugin)
         if named is not None and named is not type(self):
-            raise pytest.UsageError(_messages.plugin_class_too_late(named, type(self)))
+            refusal = _messages.plugin_class_too_late(named, type(self))
+            if self.settings is None:  # still configuring: pytest shows it as it is
+                raise pytest.UsageError(refusal)
+            self._too_late = self._too_late or refusal
 
     # -- collection ---------------------------------------------------------
 
@@ -175,6 +185,8 @@ class AsyncioPlugin:
     def pytest_collection_modifyitems(
         self, items: list[pytest.Item]
     ) -> Generator[None, None, None]:
+        if self._too_late is not None:
+            raise pytest.UsageError(self._too_late)
         # Auto mode marks async tests first, as 1.x does: -m and -k select by it.
         if self._classifier.settings.mode == "auto":
             self._classifier.mark_auto(items)
@@ -221,6 +233,7 @@ class AsyncioPlugin:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> bool | None:
+        __tracebackhide__ = True  # what escapes a test's run (pytest-timeout) is the user's
         return self._runs.call(pyfuncitem)
 
     # -- fixtures -----------------------------------------------------------
@@ -229,6 +242,7 @@ class AsyncioPlugin:
     def pytest_fixture_setup(
         self, fixturedef: Any, request: pytest.FixtureRequest
     ) -> Generator[None, object, object]:
+        __tracebackhide__ = True  # a fixture's failure shows the user's frames
         value = yield from self._fixture_setup.around(fixturedef, request)
         running = self._fixture_setup.running
         test = running.test if running is not None else None

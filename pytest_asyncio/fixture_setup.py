@@ -108,6 +108,7 @@ class FixtureSetup:
         self, fixturedef: Any, request: pytest.FixtureRequest
     ) -> Generator[None, object, object]:
         """The body of the ``pytest_fixture_setup`` wrapper."""
+        __tracebackhide__ = True
         if self.plan_only:  # no fixture function runs: nothing to adapt or check
             return (yield)
         function = fixturedef.func

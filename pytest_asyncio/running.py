@@ -17,7 +17,6 @@ from pytest_asyncio._interrupts import INTERRUPTS
 from pytest_asyncio._runner import RunFailed
 from pytest_asyncio._settings import Mode
 from pytest_asyncio._warn_at_test_line import warn_at_test
-from pytest_asyncio.clock import ClockUnsupported
 from pytest_asyncio.clock.switch import ClockSwitch
 from pytest_asyncio.clock.virtual import CLOCKS
 from pytest_asyncio.collection import is_coroutine_test
@@ -85,14 +84,14 @@ class TestRuns:
         if close is not None:
             state.direct_loop, state.close_direct = loop, close
         if state.test is not None and state.test.virtual_clock:
-            try:
-                self.clock.put_on(loop)
-            except ClockUnsupported as exc:
-                pytest.fail(str(exc), pytrace=False)
+            refused = self.clock.refusal(loop)
+            if refused is not None:
+                pytest.fail(refused, pytrace=False)
         _asyncio_compat.make_current(loop)
 
     def call(self, item: pytest.Function) -> bool | None:
         """Run an async test; refuse an unmarked coroutine test; leave the rest to pytest."""
+        __tracebackhide__ = True  # the plugin's own frames: see ``pytest_pyfunc_call``
         running = self.fixture_setup.running
         test = running.test if running is not None and running.item is item else async_test_of(item)
         if test is None:

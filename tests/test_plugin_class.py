@@ -203,8 +203,12 @@ def test_a_conftest_below_the_rootdir_comes_too_late(pytester: pytest.Pytester) 
     )
     (package / "test_it.py").write_text("def test_never(): pass\n")
     result = pytester.runpytest("-p", "no:cacheprovider", str(pytester.path))
-    assert result.ret != pytest.ExitCode.OK
-    result.stdout.fnmatch_lines(["*pytest_asyncio_plugin_class = *Late* comes too late*"])
+    # shown as pytest shows a usage error: the message alone, no plugin frames
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["ERROR: pytest_asyncio_plugin_class = *Late* comes too late*"])
+    output = result.stdout.str() + result.stderr.str()
+    assert "_caller.py" not in output and "_manager.py" not in output  # pluggy's frames
+    assert "asyncio_plugin.py" not in output
 
 
 def test_no_marker_class_at_all_is_a_usage_error(pytester: pytest.Pytester) -> None:

@@ -216,3 +216,48 @@ def test_a_bad_timeout_is_a_usage_error(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("--asyncio-timeout=soon")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*--asyncio-timeout: 'soon' is not a valid timeout*"])
+
+
+def test_a_pytest_timeout_failure_shows_the_users_frames_only(pytester: pytest.Pytester) -> None:
+    """pytest-timeout fails a test from a signal handler, wherever the loop is:
+    the report shows the user's awaits (or running line), not the plugin's or
+    asyncio's frames."""
+    pytest.importorskip("pytest_timeout")
+    pytester.makepyfile(
+        """
+        import asyncio
+        import time
+        import pytest
+        import pytest_asyncio
+
+        async def helper():
+            await asyncio.sleep(30)  # WAITS HERE
+
+        @pytest_asyncio.fixture
+        async def slow_fixture():
+            await asyncio.sleep(30)  # FIXTURE WAITS HERE
+            yield
+
+        @pytest.mark.asyncio
+        async def test_waits():
+            await helper()  # TEST AWAITS HERE
+
+        @pytest.mark.asyncio
+        async def test_busy():
+            while True:
+                time.sleep(0.01)  # BUSY HERE
+
+        @pytest.mark.asyncio
+        async def test_with_slow_fixture(slow_fixture):
+            pass
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider", "--timeout=0.5")
+    result.assert_outcomes(failed=2, errors=1)
+    output = result.stdout.str()
+    assert output.count("Failed: Timeout") >= 3
+    for line in ["WAITS HERE", "FIXTURE WAITS HERE", "TEST AWAITS HERE", "BUSY HERE"]:
+        assert f"# {line}" in output
+    reports = output.split("= ERRORS =")[1].split("short test summary")[0]
+    for frame in ["pytest_asyncio/", "base_events.py", "selectors.py", "_run_once"]:
+        assert frame not in reports

@@ -371,7 +371,7 @@ def test_the_ini_timeout_stays_real_for_fixtures_too(
 def test_a_loop_that_cannot_carry_the_clock_is_named(
     pytester: pytest.Pytester, run_clean: RunClean
 ) -> None:
-    pytest.importorskip("uvloop")
+    uvloop = pytest.importorskip("uvloop")
     pytester.makeconftest(
         """
         import uvloop
@@ -403,13 +403,23 @@ def test_a_loop_that_cannot_carry_the_clock_is_named(
         @pytest.mark.asyncio
         async def test_real_still_runs():
             pass
+
+        @pytest.mark.asyncio(loop_scope="module")
+        async def test_module_real():
+            pass
+
+        @pytest.mark.asyncio(clock="virtual", loop_scope="module")
+        async def test_module_loop_already_made():
+            pass
         """
     )
     result = run_clean()
-    result.assert_outcomes(passed=1, errors=3)
-    result.stdout.fnmatch_lines(
-        ["*The virtual clock cannot run on a loop of class uvloop.Loop: it needs one of*"] * 3
-    )
+    result.assert_outcomes(passed=2, errors=4)
+    output = result.stdout.str()
+    refusal = _messages.clock_unsupported(uvloop.Loop)
+    assert output.count(refusal) == 4, output  # once per test: shown alone, not chained
+    assert "During handling of the above exception" not in output
+    assert "ClockUnsupported" not in output
 
 
 def test_a_loop_fixture_subclass_names_its_clock_class(

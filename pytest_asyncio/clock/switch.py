@@ -83,7 +83,9 @@ class ClockSwitch:
         if definitions:
             found, loop = _compat.cached_fixture_value(definitions[-1])
             if found and isinstance(loop, asyncio.AbstractEventLoop) and not loop.is_closed():
-                self.put_on(loop)
+                refused = self.refusal(loop)
+                if refused is not None:
+                    pytest.fail(refused, pytrace=False)
 
     def put_on(self, loop: asyncio.AbstractEventLoop) -> VirtualClock:
         """The clock of ``loop``, installed now if it has none, in virtual mode.
@@ -103,11 +105,24 @@ class ClockSwitch:
         """:meth:`put_on` for a loop fixture just set up; fails the fixture if refused."""
         if not isinstance(loop, asyncio.AbstractEventLoop):
             return
+        refused = self.refusal(loop)
+        if refused is not None:
+            fixturedef.finish(request)  # pytest cached it: drop it, it is closed
+            pytest.fail(refused, pytrace=False)
+
+    def refusal(self, loop: asyncio.AbstractEventLoop) -> str | None:
+        """:meth:`put_on`, saying why not instead of raising.
+
+        The caller fails the test outside the ``except`` block, so pytest shows
+        the message once, not chained to the ``ClockUnsupported`` it replaces.
+
+        :returns: ``None`` once the clock is on ``loop``, else the message.
+        """
         try:
             self.put_on(loop)
         except ClockUnsupported as exc:
-            fixturedef.finish(request)  # pytest cached it: drop it, it is closed
-            pytest.fail(str(exc), pytrace=False)
+            return str(exc)
+        return None
 
     def loop_name(self, item: pytest.Item) -> str | None:
         """The loop fixture of ``item``, if it is the running test on the clock."""

@@ -14,7 +14,7 @@ import linecache
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from types import CodeType, FrameType
+from types import CodeType, FrameType, TracebackType
 from typing import Any
 
 from pytest_asyncio import _asyncio_compat
@@ -78,6 +78,29 @@ def suspended_in(task: asyncio.Task[Any]) -> FrameType | None:
             break
         found = frame
     return found
+
+
+def waiting_at(task: asyncio.Task[Any]) -> TracebackType | None:
+    """The task's await chain as a traceback: the user's frames where it waits.
+
+    For an exception raised while the loop waited (pytest-timeout's failure
+    from a signal handler), which the task's frames did not see: pytest then
+    shows the test's ``await`` lines, as for an exception raised there.
+    Frames of asyncio and of the plugin are left out.
+
+    :returns: ``None`` for a finished or running task.
+    """
+    frames: list[FrameType] = []
+    for frame in _user_frames(task.get_coro()):
+        if frame.f_code.co_filename.startswith(ASYNCIO_DIR):
+            break
+        frames.append(frame)
+    if task.done() or not frames:
+        return None
+    traceback = None
+    for frame in reversed(frames):
+        traceback = TracebackType(traceback, frame, frame.f_lasti, frame.f_lineno)
+    return traceback
 
 
 def pending_tasks(loop: asyncio.AbstractEventLoop) -> list[asyncio.Task[Any]]:

@@ -146,6 +146,7 @@ class AsyncMarker:
 
         Called from ``pytest_pyfunc_call`` with the item's fixtures set up.
         """
+        __tracebackhide__ = True  # a failure shows the user's frames, not the plugin's
         funcargs = item.funcargs
         loop: asyncio.AbstractEventLoop = funcargs[test.loop_fixture]  # type: ignore[assignment]
         kwargs = {name: funcargs[name] for name in _compat.test_argnames(item)}
@@ -164,6 +165,7 @@ class AsyncMarker:
         test: AsyncTest,
         coro: Coroutine[Any, Any, object],
     ) -> None:
+        __tracebackhide__ = True
         try:
             run_coroutine(loop, coro, timeout=test.timeout, description=item.nodeid)
         except RunFailed as failure:
