@@ -99,6 +99,28 @@ class Settings:
     clock_threshold: float | None = None
     diagnostics: Severity = "report"
 
+    def changed(self) -> list[tuple[str, str]]:
+        """The settings not at their default, as the report header names them
+        (mode and the default fixture loop scope are always shown).
+
+        :returns: (name, value) pairs, in the order of the options' reference.
+        """
+        default = Settings()
+        shown: list[tuple[str, str]] = []
+        if self.default_test_loop_scope != default.default_test_loop_scope:
+            shown.append(("default test loop scope", str(self.default_test_loop_scope)))
+        if self.timeout is not None:
+            shown.append(("timeout", _messages.seconds(self.timeout)))
+        if self.debug != default.debug:
+            shown.append(("debug", str(self.debug)))
+        if self.clock != default.clock:
+            shown.append(("clock", self.clock))
+        if self.clock_threshold is not None:
+            shown.append(("clock threshold", _messages.seconds(self.clock_threshold)))
+        if self.diagnostics != default.diagnostics:
+            shown.append(("diagnostics", self.diagnostics))
+        return shown
+
     @classmethod
     def from_config(cls, config: pytest.Config) -> Settings:
         """Read and validate every option; raise ``pytest.UsageError`` on a bad one."""

@@ -153,10 +153,10 @@ class AsyncioPlugin:
     def pytest_report_header(self) -> str:
         settings = self.settings or Settings()
         scope = settings.default_fixture_loop_scope or "(fixture's scope)"
-        header = _messages.report_header(pytest_asyncio.__version__, settings.mode, scope)
-        if settings.timeout is not None:
-            header += f", {_messages.header_timeout(settings.timeout)}"
-        return header
+        changed = settings.changed()
+        if type(self) is not AsyncioPlugin:
+            changed.append(("plugin class", f"{type(self).__module__}.{type(self).__qualname__}"))
+        return _messages.report_header(pytest_asyncio.__version__, settings.mode, scope, changed)
 
     def pytest_plugin_registered(self, plugin: object) -> None:
         """A plugin class named too late (a conftest below the rootdir) is refused.

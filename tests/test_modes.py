@@ -130,6 +130,25 @@ def test_unset_mode_needs_the_marker(pytester: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines([f"*{words[:60]}*"])
 
 
+def test_the_command_line_puts_back_the_default_mode(pytester: pytest.Pytester) -> None:
+    """The header shows ``mode=unset``; the same word undoes the ini's ``auto``."""
+    pytester.makeini("[pytest]\nasyncio_mode = auto\n")
+    pytester.makepyfile(
+        """
+        async def test_unmarked():
+            pass
+        """
+    )
+    pytester.runpytest("-W", "error").assert_outcomes(passed=1)
+    result = pytester.runpytest("-W", "error", "--asyncio-mode=unset")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["asyncio: *, mode=unset, *"])
+    words = _messages.unmarked_async_test(
+        "test_the_command_line_puts_back_the_default_mode.py::test_unmarked"
+    )
+    result.stdout.fnmatch_lines([f"*{words[:60]}*"])
+
+
 @pytest.mark.parametrize("where", ["ini", "cli"])
 def test_invalid_mode_is_a_usage_error(pytester: pytest.Pytester, where: str) -> None:
     pytester.makepyfile("def test_nothing(): pass")
@@ -140,7 +159,9 @@ def test_invalid_mode_is_a_usage_error(pytester: pytest.Pytester, where: str) ->
         result = pytester.runpytest("--asyncio-mode=sloppy")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     option = "asyncio_mode" if where == "ini" else "--asyncio-mode"
-    result.stderr.fnmatch_lines([f"*'sloppy' is not a valid {option}. Valid modes: auto, strict."])
+    result.stderr.fnmatch_lines(
+        [f"*'sloppy' is not a valid {option}. Valid modes: auto, strict, unset."]
+    )
     assert _messages.invalid_mode("sloppy", option) in result.stderr.str()
 
 

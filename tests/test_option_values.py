@@ -81,7 +81,9 @@ def test_a_bad_mode_names_the_option_as_written(pytester: pytest.Pytester, where
     else:
         result, option = pytester.runpytest("--asyncio-mode=bogus"), "--asyncio-mode"
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines([f"*'bogus' is not a valid {option}. Valid modes: auto, strict."])
+    result.stderr.fnmatch_lines(
+        [f"*'bogus' is not a valid {option}. Valid modes: auto, strict, unset."]
+    )
 
 
 @pytest.mark.parametrize("ini", ["ini", "toml"])
@@ -133,3 +135,65 @@ def test_the_report_header_shows_the_timeout_in_force(
     header = [line for line in result.stdout.lines if line.startswith("asyncio: ")]
     assert len(header) == 1
     assert header[0].endswith(f"mode=unset, default fixture loop scope=(fixture's scope){shown}")
+
+
+DEFAULT_HEADER = "mode=unset, default fixture loop scope=(fixture's scope)"
+
+
+@pytest.mark.parametrize(
+    ("args", "ini", "shown"),
+    [
+        ((), "", ""),
+        (("--asyncio-debug",), "", ", debug=True"),
+        ((), "asyncio_debug = true", ", debug=True"),
+        (("--asyncio-clock=virtual",), "", ", clock=virtual"),
+        ((), "asyncio_clock_threshold = 0.05", ", clock threshold=0.05 s"),
+        (("--asyncio-diagnostics=warn",), "", ", diagnostics=warn"),
+        ((), "asyncio_diagnostics = off", ", diagnostics=off"),
+        ((), "asyncio_diagnostics = report", ""),
+        ((), "asyncio_default_test_loop_scope = module", ", default test loop scope=module"),
+    ],
+)
+def test_the_report_header_shows_every_setting_not_at_its_default(
+    pytester: pytest.Pytester, args: tuple[str, ...], ini: str, shown: str
+) -> None:
+    pytester.makeini(f"[pytest]\n{ini}\n")
+    pytester.makepyfile("def test_nothing(): pass")
+    result = pytester.runpytest(*args)
+    header = [line for line in result.stdout.lines if line.startswith("asyncio: ")]
+    assert len(header) == 1
+    assert header[0].endswith(DEFAULT_HEADER + shown)
+
+
+def test_the_report_header_shows_all_changed_settings_at_once(pytester: pytest.Pytester) -> None:
+    pytester.makeini(
+        "[pytest]\n"
+        "asyncio_mode = auto\n"
+        "asyncio_default_fixture_loop_scope = function\n"
+        "asyncio_default_test_loop_scope = session\n"
+        "asyncio_timeout = 30\n"
+        "asyncio_debug = true\n"
+        "asyncio_clock = virtual\n"
+        "asyncio_clock_threshold = 0\n"
+        "asyncio_diagnostics = error\n"
+    )
+    pytester.makeconftest(
+        """
+        import pytest_asyncio
+
+        class Plugin(pytest_asyncio.AsyncioPlugin):
+            pass
+
+        pytest_asyncio_plugin_class = Plugin
+        """
+    )
+    pytester.makepyfile("def test_nothing(): pass")
+    result = pytester.runpytest()
+    result.stdout.fnmatch_lines(
+        [
+            "asyncio: pytest-asyncio * (class-based implementation), mode=auto, "
+            "default fixture loop scope=function, default test loop scope=session, "
+            "timeout=30 s, debug=True, clock=virtual, clock threshold=0 s, "
+            "diagnostics=error, plugin class=conftest.Plugin"
+        ]
+    )

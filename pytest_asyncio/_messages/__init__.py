@@ -78,7 +78,6 @@ from pytest_asyncio._messages.options import (
     PLUGIN_CLASS_NAME,
     VALID_MODES,
     bad_plugin_attribute,
-    header_timeout,
     invalid_debug,
     invalid_mode,
     invalid_scope,
@@ -86,6 +85,7 @@ from pytest_asyncio._messages.options import (
     not_a_plugin_class,
     plugin_class_too_late,
     report_header,
+    seconds,
     two_plugin_classes,
 )
 from pytest_asyncio._messages.runs import (
@@ -131,7 +131,6 @@ __all__ = [
     "fixture_loop",
     "fixture_on_other_loop",
     "fixture_wider_than_loop",
-    "header_timeout",
     "invalid_clock",
     "invalid_clock_threshold",
     "invalid_debug",
@@ -166,6 +165,7 @@ __all__ = [
     "refused_to_stop",
     "report_header",
     "scope_and_loop_scope",
+    "seconds",
     "shared_loop",
     "task_cancelled",
     "tasks_refused_to_stop",

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pytest_asyncio._messages._values import described
 from pytest_asyncio.loops.scopes import SCOPES
 
-VALID_MODES = ("auto", "strict")
+#: ``unset`` is the default, as the report header shows it: an ini file's
+#: ``asyncio_mode = auto`` can be undone with ``--asyncio-mode=unset``.
+VALID_MODES = ("auto", "strict", "unset")
 
 
 def invalid_mode(value: str, option: str = "asyncio_mode") -> str:
@@ -38,15 +42,22 @@ def invalid_debug(problem: str) -> str:
     )
 
 
-def header_timeout(seconds: float) -> str:
-    return f"timeout={seconds:g} s"
+def seconds(value: float) -> str:
+    """A timeout or threshold as the report header shows it: ``5 s``, ``0.25 s``."""
+    return f"{value:g} s"
 
 
-def report_header(version: str, mode: str, fixture_loop_scope: str) -> str:
-    """The line pytest prints under its own header: which plugin, which settings."""
+def report_header(
+    version: str, mode: str, fixture_loop_scope: str, changed: Sequence[tuple[str, str]] = ()
+) -> str:
+    """The line pytest prints under its own header: which plugin, which settings.
+
+    :param changed: every other setting not at its default, as (name, value).
+    """
+    extras = "".join(f", {name}={value}" for name, value in changed)
     return (
         f"asyncio: pytest-asyncio {version} (class-based implementation), "
-        f"mode={mode}, default fixture loop scope={fixture_loop_scope}"
+        f"mode={mode}, default fixture loop scope={fixture_loop_scope}{extras}"
     )
 
 
