@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import types
 from dataclasses import dataclass
 from typing import Literal, TypeGuard, cast
 
@@ -98,28 +99,6 @@ class Settings:
     clock: Clock = "real"
     clock_threshold: float | None = None
     diagnostics: Severity = "report"
-
-    def changed(self) -> list[tuple[str, str]]:
-        """The settings not at their default, as the report header names them
-        (mode and the default fixture loop scope are always shown).
-
-        :returns: (name, value) pairs, in the order of the options' reference.
-        """
-        default = Settings()
-        shown: list[tuple[str, str]] = []
-        if self.default_test_loop_scope != default.default_test_loop_scope:
-            shown.append(("default test loop scope", str(self.default_test_loop_scope)))
-        if self.timeout is not None:
-            shown.append(("timeout", _messages.seconds(self.timeout)))
-        if self.debug != default.debug:
-            shown.append(("debug", str(self.debug)))
-        if self.clock != default.clock:
-            shown.append(("clock", self.clock))
-        if self.clock_threshold is not None:
-            shown.append(("clock threshold", _messages.seconds(self.clock_threshold)))
-        if self.diagnostics != default.diagnostics:
-            shown.append(("diagnostics", self.diagnostics))
-        return shown
 
     @classmethod
     def from_config(cls, config: pytest.Config) -> Settings:
@@ -267,3 +246,10 @@ def parse_threshold(value: object) -> float | None:
     if not seconds >= 0:  # also refuses nan
         raise pytest.UsageError(_messages.invalid_clock_threshold(value))
     return seconds
+
+
+def named_plugin_class(plugin: object) -> object | None:
+    """What a plugin module names as ``pytest_asyncio_plugin_class``, if anything."""
+    if isinstance(plugin, types.ModuleType):
+        return plugin.__dict__.get(_messages.PLUGIN_CLASS_NAME)
+    return None

@@ -8,7 +8,6 @@ loaded with ``-p`` (see :doc:`/howto/subclass-plugin`).
 
 from __future__ import annotations
 
-import types
 from collections.abc import Generator
 from typing import Any, ClassVar
 
@@ -16,8 +15,9 @@ import pytest
 
 import pytest_asyncio
 from pytest_asyncio import _messages
+from pytest_asyncio._header import report_header
 from pytest_asyncio._interrupts import INTERRUPTS
-from pytest_asyncio._settings import Settings
+from pytest_asyncio._settings import Settings, named_plugin_class
 from pytest_asyncio.clock.switch import SWITCH, ClockSwitch
 from pytest_asyncio.collection import Classifier
 from pytest_asyncio.diagnostics.hooks import DiagnosticsPlugin
@@ -37,9 +37,6 @@ from pytest_asyncio.loops.process_pool import ProcessPoolLoopFixture
 from pytest_asyncio.loops.scoped import define_package_loops, scoped_loops
 from pytest_asyncio.markers.async_marker import AsyncMarker, ProcessPoolMarker
 from pytest_asyncio.running import TestRuns
-
-#: The module-level name under which a conftest or ``-p`` plugin names its subclass.
-PLUGIN_CLASS_NAME = _messages.PLUGIN_CLASS_NAME
 
 
 class AsyncioPlugin:
@@ -86,8 +83,7 @@ class AsyncioPlugin:
         #: The options, read once at session start: other plugins may still
         #: rewrite ``asyncio_mode`` in their own ``pytest_configure``.
         self.settings: Settings | None = None
-        #: Why a plugin class a conftest named during collection is refused.
-        self._too_late: str | None = None
+        self._too_late: str | None = None  # why a plugin class named in collection is refused
         self.loop_names = {LoopFixture.name, ProcessPoolLoopFixture.name}
         self.loop_names.update(scoped_loops())
         config.stash[PLUGIN_LOOP_CLASSES] = {
@@ -96,11 +92,6 @@ class AsyncioPlugin:
         }
         #: Puts the virtual clock on the loops of tests that ask for it.
         self.clock = config.stash[SWITCH] = ClockSwitch()
-        # ``pytest --fixtures`` runs no test, and prints a heading per package
-        # for the private package loops even where it hides them (without -v).
-        self._package_loops = not config.getoption("showfixtures", False) or (
-            config.get_verbosity() > 0
-        )
 
     # Made at session start, with the settings.
     _classifier: Classifier
@@ -152,19 +143,12 @@ class AsyncioPlugin:
 
     def pytest_report_header(self) -> str:
         settings = self.settings or Settings()
-        scope = settings.default_fixture_loop_scope or "(fixture's scope)"
-        changed = settings.changed()
-        if type(self) is not AsyncioPlugin:
-            changed.append(("plugin class", f"{type(self).__module__}.{type(self).__qualname__}"))
-        return _messages.report_header(pytest_asyncio.__version__, settings.mode, scope, changed)
+        return report_header(pytest_asyncio.__version__, settings, type(self), AsyncioPlugin)
 
     def pytest_plugin_registered(self, plugin: object) -> None:
-        """A plugin class named too late (a conftest below the rootdir) is refused.
-
-        A conftest that collection loads is refused once collection ends:
-        raised from inside a collector, the usage error would be shown as a
-        collection error, wrapped in pluggy's frames.
-        """
+        """A plugin class named too late (a conftest below the rootdir) is refused,
+        once collection ends if collection loaded it: pytest shows a usage error
+        raised by a collector as a collection error, in pluggy's frames."""
         named = named_plugin_class(plugin)
         if named is not None and named is not type(self):
             refusal = _messages.plugin_class_too_late(named, type(self))
@@ -176,8 +160,7 @@ class AsyncioPlugin:
 
     def pytest_collectstart(self, collector: pytest.Collector) -> None:
         if isinstance(collector, pytest.Package):
-            if self._package_loops:
-                define_package_loops(collector)
+            define_package_loops(collector)
         elif isinstance(collector, pytest.Session):  # after every pytest_sessionstart
             self._runs.note_session_loop()
 
@@ -254,10 +237,3 @@ class AsyncioPlugin:
         self, fixturedef: Any, request: pytest.FixtureRequest
     ) -> None:
         self._fixture_setup.post_finalizer(fixturedef, request)
-
-
-def named_plugin_class(plugin: object) -> object | None:
-    """What a plugin module names as ``pytest_asyncio_plugin_class``, if anything."""
-    if isinstance(plugin, types.ModuleType):
-        return plugin.__dict__.get(PLUGIN_CLASS_NAME)
-    return None

@@ -43,6 +43,7 @@ ACCEPTED = """
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import ClassVar
 
@@ -92,6 +93,16 @@ pytest_asyncio_plugin_class = ThreadPoolPlugin
 
 def uses_a_factory(factory: PortFactory) -> int:
     return factory() + 1
+
+
+class ChosenLoop(LoopFixture[Callable[[], asyncio.AbstractEventLoop]]):
+    def new_loop(self) -> asyncio.AbstractEventLoop:
+        assert_type(self.param, Callable[[], asyncio.AbstractEventLoop] | None)
+        return super().new_loop() if self.param is None else self.param()
+
+
+class ChosenPlugin(AsyncioPlugin):
+    loop_class = ChosenLoop
 
 
 class PatientClock(VirtualClock):
