@@ -117,26 +117,6 @@ def test_accepted_debug_values(pytester: pytest.Pytester, value: str) -> None:
     pytester.runpytest("-W", "error").assert_outcomes(passed=1)
 
 
-@pytest.mark.parametrize(
-    ("args", "ini", "shown"),
-    [
-        (("--asyncio-timeout=5",), "", ", timeout=5 s"),
-        ((), "asyncio_timeout = 0.25", ", timeout=0.25 s"),
-        (("--asyncio-timeout=0",), "asyncio_timeout = 3", ""),
-        ((), "", ""),
-    ],
-)
-def test_the_report_header_shows_the_timeout_in_force(
-    pytester: pytest.Pytester, args: tuple[str, ...], ini: str, shown: str
-) -> None:
-    pytester.makeini(f"[pytest]\n{ini}\n")
-    pytester.makepyfile("def test_nothing(): pass")
-    result = pytester.runpytest(*args)
-    header = [line for line in result.stdout.lines if line.startswith("asyncio: ")]
-    assert len(header) == 1
-    assert header[0].endswith(f"mode=unset, default fixture loop scope=(fixture's scope){shown}")
-
-
 DEFAULT_HEADER = "mode=unset, default fixture loop scope=(fixture's scope)"
 
 
@@ -144,6 +124,9 @@ DEFAULT_HEADER = "mode=unset, default fixture loop scope=(fixture's scope)"
     ("args", "ini", "shown"),
     [
         ((), "", ""),
+        (("--asyncio-timeout=5",), "", ", timeout=5 s"),
+        ((), "asyncio_timeout = 0.25", ", timeout=0.25 s"),
+        (("--asyncio-timeout=0",), "asyncio_timeout = 3", ""),
         (("--asyncio-debug",), "", ", debug=True"),
         ((), "asyncio_debug = true", ", debug=True"),
         (("--asyncio-clock=virtual",), "", ", clock=virtual"),
