@@ -170,8 +170,7 @@ class TaskRun:
             self.stopped = True
         elif self.escaped is None:
             self.escaped = exc
-            if not _ran_in(task, exc):  # raised while the loop waited, not in the task
-                self.waiting = tasks.waiting_at(task)
+            self.waiting = tasks.waiting_at(task, exc)
 
     def _arm(self, delay: float, callback: Callable[[], None]) -> None:
         if self._timer is not None:
@@ -238,14 +237,3 @@ class TaskRun:
             self._arm(CANCEL_GRACE, self._give_up)
         else:  # pressed again: stop waiting
             self._give_up(pressed_again=True)
-
-
-def _ran_in(task: asyncio.Task[Any], exc: BaseException) -> bool:
-    """Whether ``exc`` passed through the frame of ``task``'s coroutine."""
-    frame = getattr(task.get_coro(), "cr_frame", None)
-    traceback = exc.__traceback__
-    while traceback is not None:
-        if traceback.tb_frame is frame:
-            return True
-        traceback = traceback.tb_next
-    return False

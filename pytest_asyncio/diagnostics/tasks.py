@@ -80,7 +80,7 @@ def suspended_in(task: asyncio.Task[Any]) -> FrameType | None:
     return found
 
 
-def waiting_at(task: asyncio.Task[Any]) -> TracebackType | None:
+def waiting_at(task: asyncio.Task[Any], exc: BaseException) -> TracebackType | None:
     """The task's await chain as a traceback: the user's frames where it waits.
 
     For an exception raised while the loop waited (pytest-timeout's failure
@@ -88,8 +88,14 @@ def waiting_at(task: asyncio.Task[Any]) -> TracebackType | None:
     shows the test's ``await`` lines, as for an exception raised there.
     Frames of asyncio and of the plugin are left out.
 
-    :returns: ``None`` for a finished or running task.
+    :returns: ``None`` for a finished task, or if ``exc`` passed through the
+        task's coroutine (its own traceback then shows the user's frames).
     """
+    traceback = exc.__traceback__
+    while traceback is not None:
+        if traceback.tb_frame is getattr(task.get_coro(), "cr_frame", None):
+            return None
+        traceback = traceback.tb_next
     frames: list[FrameType] = []
     for frame in _user_frames(task.get_coro()):
         if frame.f_code.co_filename.startswith(ASYNCIO_DIR):
