@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import types
 from dataclasses import dataclass
 from typing import Literal, TypeGuard, cast
 
@@ -246,10 +245,3 @@ def parse_threshold(value: object) -> float | None:
     if not seconds >= 0:  # also refuses nan
         raise pytest.UsageError(_messages.invalid_clock_threshold(value))
     return seconds
-
-
-def named_plugin_class(plugin: object) -> object | None:
-    """What a plugin module names as ``pytest_asyncio_plugin_class``, if anything."""
-    if isinstance(plugin, types.ModuleType):
-        return plugin.__dict__.get(_messages.PLUGIN_CLASS_NAME)
-    return None

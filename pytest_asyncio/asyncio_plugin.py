@@ -8,6 +8,7 @@ loaded with ``-p`` (see :doc:`/howto/subclass-plugin`).
 
 from __future__ import annotations
 
+import types
 from collections.abc import Generator
 from typing import Any, ClassVar
 
@@ -17,7 +18,7 @@ import pytest_asyncio
 from pytest_asyncio import _messages
 from pytest_asyncio._header import report_header
 from pytest_asyncio._interrupts import INTERRUPTS
-from pytest_asyncio._settings import Settings, named_plugin_class
+from pytest_asyncio._settings import Settings
 from pytest_asyncio.clock.switch import SWITCH, ClockSwitch
 from pytest_asyncio.collection import Classifier
 from pytest_asyncio.diagnostics.hooks import DiagnosticsPlugin
@@ -237,3 +238,10 @@ class AsyncioPlugin:
         self, fixturedef: Any, request: pytest.FixtureRequest
     ) -> None:
         self._fixture_setup.post_finalizer(fixturedef, request)
+
+
+def named_plugin_class(plugin: object) -> object | None:
+    """What a plugin module names as ``pytest_asyncio_plugin_class``, if anything."""
+    if isinstance(plugin, types.ModuleType):
+        return plugin.__dict__.get(_messages.PLUGIN_CLASS_NAME)
+    return None
