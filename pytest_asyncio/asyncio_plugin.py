@@ -32,6 +32,7 @@ from pytest_asyncio.fixtures.ports import (
     UdpPortFixture,
 )
 from pytest_asyncio.items import PLUGIN_NAME, loop_of_test
+from pytest_asyncio.left_current import LeftCurrentLoops
 from pytest_asyncio.loops.choose import PLUGIN_LOOP_CLASSES
 from pytest_asyncio.loops.fixture import LoopFixture
 from pytest_asyncio.loops.process_pool import ProcessPoolLoopFixture
@@ -128,6 +129,7 @@ class AsyncioPlugin:
     def pytest_sessionstart(self) -> None:
         """Read the options once, failing early on a bad one, and build what uses them."""
         settings = self.settings = Settings.from_config(self.config)
+        left_current = LeftCurrentLoops(self.diagnostics)
         self.clock.threshold = settings.clock_threshold
         self.diagnostics.configured = self.diagnostics.current = settings.diagnostics
         self._classifier = Classifier(settings, self.marker_classes, self.loop_names)
@@ -138,9 +140,12 @@ class AsyncioPlugin:
             adapter=AsyncFixtureAdapter(settings),
             diagnostics=self.diagnostics,
             loop_names=self.loop_names,
+            test_loop_made=left_current.close_before,
             plan_only=bool(getattr(self.config.option, "setupplan", False)),
         )
-        self._runs = TestRuns(settings.mode, self._fixture_setup, self.diagnostics, self.clock)
+        self._runs = TestRuns(
+            settings.mode, self._fixture_setup, self.diagnostics, self.clock, left_current
+        )
 
     def pytest_report_header(self) -> str:
         settings = self.settings or Settings()
@@ -181,6 +186,8 @@ class AsyncioPlugin:
 
     @pytest.hookimpl(tryfirst=True)  # before pytest parametrizes fixtures; factory ids first
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        # First, before the classifier adds any loop to the test's closure:
+        self._runs.left_current.note(metafunc.definition, self._classifier.loop_dependencies)
         self._classifier.generate_tests(metafunc)
 
     def would_run(self, item: pytest.Item) -> bool:

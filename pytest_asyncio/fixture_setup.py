@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass
 from typing import Any, NoReturn, final
 
 import pytest
 
 from pytest_asyncio import _asyncio_compat, _messages
+from pytest_asyncio.diagnostics import loops as leaks
 from pytest_asyncio.diagnostics.hooks import DiagnosticsPlugin
 from pytest_asyncio.fixtures.async_fixtures import (
     AsyncFixture,
@@ -35,6 +36,12 @@ from pytest_asyncio.loops.fixture import close_loop
 from pytest_asyncio.markers.async_marker import AsyncTest
 
 _OTHER_PLUGIN_MARKERS = ("anyio", "trio")
+
+#: Called with the test, its loop fixture's name, the loop just set up and
+#: the loops in use (see ``pytest_asyncio.left_current``).
+TestLoopMade = Callable[
+    [pytest.Item, str, asyncio.AbstractEventLoop, Iterable[asyncio.AbstractEventLoop]], None
+]
 
 
 @dataclass(frozen=True)
@@ -65,6 +72,7 @@ class FixtureSetup:
         adapter: AsyncFixtureAdapter,
         diagnostics: DiagnosticsPlugin,
         loop_names: set[str],
+        test_loop_made: TestLoopMade,
         plan_only: bool = False,
     ) -> None:
         self.mode = mode
@@ -75,6 +83,8 @@ class FixtureSetup:
         self.adapter = adapter
         self.diagnostics = diagnostics
         self.loop_names = loop_names
+        #: Told each time pytest sets up the loop of the running async test.
+        self.test_loop_made = test_loop_made
         self._plans: dict[object, Plan] = {}
         self._made_loops: dict[object, asyncio.AbstractEventLoop] = {}
         #: The record of the test being set up, run or torn down (``item.stash``).
@@ -187,10 +197,16 @@ class FixtureSetup:
             value.set_debug(True)
         self._made_loops[fixturedef] = value
         self.diagnostics.watch_loop(value, fixturedef, request)
-        test = self.test
-        if test is not None and test.loop_fixture == name:
+        running = self.running
+        test = running.test if running is not None else None
+        if running is not None and test is not None and test.loop_fixture == name:
+            self.test_loop_made(running.item, name, value, self._made_loops.values())
             _asyncio_compat.set_current_loop(value)
         return value
+
+    def loops_in_use(self) -> Iterable[asyncio.AbstractEventLoop]:
+        """The loops of loop fixtures set up and not yet torn down."""
+        return self._made_loops.values()
 
     def post_finalizer(self, fixturedef: Any, request: pytest.FixtureRequest) -> None:
         """Close a loop the user's fixture left open, so nothing leaks, and report it."""
@@ -198,7 +214,7 @@ class FixtureSetup:
         loop = self._made_loops.pop(fixturedef, None)
         if loop is not None and not loop.is_closed():
             close_loop(loop)
-            self.diagnostics.loop_left_open(loop, fixturedef, request)
+            self.diagnostics.defer(functools.partial(leaks.left_open, loop, fixturedef, request))
 
 
 def belongs_to_other_plugin(item: pytest.Item) -> bool:

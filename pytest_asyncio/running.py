@@ -23,6 +23,7 @@ from pytest_asyncio.collection import is_coroutine_test
 from pytest_asyncio.diagnostics.hooks import DiagnosticsPlugin
 from pytest_asyncio.fixture_setup import FixtureSetup, belongs_to_other_plugin
 from pytest_asyncio.items import STATE, ItemState, async_test_of
+from pytest_asyncio.left_current import LeftCurrentLoops
 from pytest_asyncio.loops.fixture import close_loop
 from pytest_asyncio.markers.async_marker import AsyncTest
 
@@ -39,11 +40,14 @@ class TestRuns:
         fixture_setup: FixtureSetup,
         diagnostics: DiagnosticsPlugin,
         clock: ClockSwitch,
+        left_current: LeftCurrentLoops,
     ) -> None:
         self.mode = mode
         self.fixture_setup = fixture_setup
         self.diagnostics = diagnostics
         self.clock = clock
+        #: Closes loops others left current, in suites that use 0.x's ``event_loop``.
+        self.left_current = left_current
         #: The current-loop snapshot taken before the first of a run of async tests.
         self._saved_loop: _asyncio_compat.CurrentLoop | None = None
         #: The current loop as the session's tests found it (see :meth:`end_session`).
@@ -81,8 +85,10 @@ class TestRuns:
             return
         loop, close = provided
         item.funcargs[direct.name] = loop  # pytest skips fixtures already in funcargs
-        if close is not None:
+        if close is not None:  # made now
             state.direct_loop, state.close_direct = loop, close
+            in_use = self.fixture_setup.loops_in_use()
+            self.left_current.close_before(item, direct.name, loop, in_use)
         if state.test is not None and state.test.virtual_clock:
             refused = self.clock.refusal(loop)
             if refused is not None:
@@ -126,7 +132,7 @@ class TestRuns:
             finally:
                 if sync_next and saved is not None:
                     self._saved_loop = None
-                    _asyncio_compat.restore_current_loop(saved)
+                    self._restore(saved)
                 self.fixture_setup.running = None
                 self.diagnostics.current = self.diagnostics.configured
                 # Sync code next: Ctrl-C as Python handles it. And a Ctrl-C
@@ -164,6 +170,11 @@ class TestRuns:
         """As collection starts, after every ``pytest_sessionstart`` hook: the loop
         current now (a loop a hook made for the session is the hook's to close)."""
         self._session_loop = _asyncio_compat.snapshot_current_loop()
+        self.left_current.session_loop = self._session_loop.loop
+
+    def _restore(self, saved: _asyncio_compat.CurrentLoop) -> None:
+        """Put back the current loop from before a run of async tests."""
+        _asyncio_compat.restore_current_loop(self.left_current.restorable(saved))
 
     def end_session(self) -> None:
         """Leave the current loop as the session found it.
@@ -179,7 +190,7 @@ class TestRuns:
         if running is not None:
             self.finish(running.item, None)
         elif self._saved_loop is not None:  # interrupted between two async tests
-            _asyncio_compat.restore_current_loop(self._saved_loop)
+            self._restore(self._saved_loop)
             self._saved_loop = None
         left = _asyncio_compat.current_loop()
         if left is not None and left is not self._session_loop.loop and not left.is_running():

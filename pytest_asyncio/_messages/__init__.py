@@ -33,6 +33,7 @@ from pytest_asyncio._messages.diagnostics import (
     leaked_tasks,
     loop_exception,
     loop_left_current,
+    loop_left_current_before,
     loop_left_open,
     loop_owner,
 )
@@ -148,6 +149,7 @@ __all__ = [
     "loop_factories_without_hook",
     "loop_is_closed",
     "loop_left_current",
+    "loop_left_current_before",
     "loop_left_open",
     "loop_owner",
     "loop_scope_narrower_than_scope",

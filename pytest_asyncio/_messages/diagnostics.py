@@ -65,6 +65,18 @@ def loop_left_current(test: str) -> str:
     )
 
 
+def loop_left_current_before(test: str, fixture: str) -> str:
+    return (
+        "pytest-asyncio detected an unclosed event loop that was the current loop "
+        f"when {test} set up its loop {fixture!r}: code that ran before (a sync test, "
+        "a fixture or an import) made it current (asyncio.set_event_loop, or "
+        "asyncio.get_event_loop() with no loop current) and left it open; "
+        "pytest-asyncio closed it, as pytest-asyncio 0.15 to 0.24 did in suites "
+        f"that use {fixture!r}. Close every loop you make (loop.close(), or "
+        "asyncio.run() / asyncio.Runner, which close theirs)."
+    )
+
+
 def loop_left_open(fixture: str, scope: str, node: str) -> str:
     whose = (
         f"of test {node}" if scope == "function" else f"({scope} scope) of {node or 'the session'}"

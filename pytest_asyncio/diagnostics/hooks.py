@@ -137,17 +137,17 @@ class DiagnosticsPlugin:
         if finding is not None and self.current != "off":
             self.deliver([finding])
 
-    def loop_left_open(
-        self, loop: asyncio.AbstractEventLoop, fixturedef: Any, request: pytest.FixtureRequest
-    ) -> None:
-        """Report that a loop fixture's teardown left its loop open (it is closed now).
+    def defer(self, finding: Callable[[], Finding]) -> None:
+        """Deliver a finding at the end of the test phase (unless diagnostics are off).
 
-        Called from ``pytest_fixture_post_finalizer``, which must not raise
-        (pytest 8.2 would keep the fixture cached): the finding is
-        delivered at the end of the test phase, with the loop exceptions.
+        For findings made where raising is unsafe: ``pytest_fixture_post_finalizer``
+        must not raise (pytest 8.2 would keep the fixture cached), nor the
+        setup of a loop pytest has already cached.
+
+        :param finding: makes the finding, called only if it is delivered.
         """
         if self.current != "off" and not self.interrupted:
-            self.deferred.append(loops.left_open(loop, fixturedef, request))
+            self.deferred.append(finding())
 
     def pytest_keyboard_interrupt(self) -> None:
         # pytest tears the remaining fixtures down after this hook, in

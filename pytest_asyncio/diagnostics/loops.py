@@ -9,7 +9,10 @@ the test that left it, and says so:
   and left open, found when the test ends (the plugin snapshots and puts
   back the current loop around async tests anyway);
 * a loop a plain ``event_loop`` override yielded and never closed, found
-  after that fixture's teardown.
+  after that fixture's teardown;
+* in a suite written for pytest-asyncio 0.15 to 0.24, a loop others left
+  current and open, closed as the next async test's ``event_loop`` is set
+  up, as those versions did (see ``pytest_asyncio.left_current``).
 
 Child processes are ended before their loop is torn down (see ``children``).
 """
@@ -92,6 +95,18 @@ def left_open(
         kind="loop",
         of_a_test=scope == "function",
         location=_location(node),
+    )
+
+
+def left_by_others(item: pytest.Item, fixture: str) -> Finding:
+    """Describe the loop left current that the setup of ``item``'s loop
+    ``fixture`` closed (already closed; see ``pytest_asyncio.left_current``)."""
+    return Finding(
+        category=LeakedLoopWarning,
+        text=_messages.loop_left_current_before(item.nodeid, fixture),
+        owner=item.nodeid,
+        kind="loop",
+        location=_location(item),
     )
 
 
