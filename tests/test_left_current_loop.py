@@ -13,10 +13,24 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from pytest_asyncio import _messages
+from pytest_asyncio import _asyncio_compat, _messages
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from conftest import RunClean
+
+
+@pytest.fixture(autouse=True)
+def no_loop_current() -> Iterator[None]:
+    """The inner sessions run in this process: start them as a fresh process
+    starts, with no loop current and none set (another test's inner session
+    may have left ``asyncio.set_event_loop(None)`` behind)."""
+    saved = _asyncio_compat.snapshot_current_loop()
+    _asyncio_compat.restore_current_loop(_asyncio_compat.CurrentLoop(None, set_called=False))
+    yield
+    _asyncio_compat.restore_current_loop(saved)
+
 
 # Python 3.14 no longer makes a loop in asyncio.get_event_loop(); set one instead.
 EXAMPLE = """
