@@ -32,7 +32,6 @@ from pytest_asyncio.fixtures.ports import (
     UdpPortFixture,
 )
 from pytest_asyncio.items import PLUGIN_NAME, loop_of_test
-from pytest_asyncio.left_current import LeftCurrentLoops
 from pytest_asyncio.loops.choose import PLUGIN_LOOP_CLASSES
 from pytest_asyncio.loops.fixture import LoopFixture
 from pytest_asyncio.loops.process_pool import ProcessPoolLoopFixture
@@ -129,7 +128,6 @@ class AsyncioPlugin:
     def pytest_sessionstart(self) -> None:
         """Read the options once, failing early on a bad one, and build what uses them."""
         settings = self.settings = Settings.from_config(self.config)
-        left_current = LeftCurrentLoops(self.diagnostics)
         self.clock.threshold = settings.clock_threshold
         self.diagnostics.configured = self.diagnostics.current = settings.diagnostics
         self._classifier = Classifier(settings, self.marker_classes, self.loop_names)
@@ -140,12 +138,9 @@ class AsyncioPlugin:
             adapter=AsyncFixtureAdapter(settings),
             diagnostics=self.diagnostics,
             loop_names=self.loop_names,
-            test_loop_made=left_current.close_before,
             plan_only=bool(getattr(self.config.option, "setupplan", False)),
         )
-        self._runs = TestRuns(
-            settings.mode, self._fixture_setup, self.diagnostics, self.clock, left_current
-        )
+        self._runs = TestRuns(settings.mode, self._fixture_setup, self.diagnostics, self.clock)
 
     def pytest_report_header(self) -> str:
         settings = self.settings or Settings()

@@ -72,7 +72,6 @@ class FixtureSetup:
         adapter: AsyncFixtureAdapter,
         diagnostics: DiagnosticsPlugin,
         loop_names: set[str],
-        test_loop_made: TestLoopMade,
         plan_only: bool = False,
     ) -> None:
         self.mode = mode
@@ -83,8 +82,9 @@ class FixtureSetup:
         self.adapter = adapter
         self.diagnostics = diagnostics
         self.loop_names = loop_names
-        #: Told each time pytest sets up the loop of the running async test.
-        self.test_loop_made = test_loop_made
+        #: Told each time pytest sets up the loop of the running async test
+        #: (by :class:`~pytest_asyncio.running.TestRuns`, which sets it).
+        self.test_loop_made: TestLoopMade = _nothing_to_do
         self._plans: dict[object, Plan] = {}
         self._made_loops: dict[object, asyncio.AbstractEventLoop] = {}
         #: The record of the test being set up, run or torn down (``item.stash``).
@@ -215,6 +215,10 @@ class FixtureSetup:
         if loop is not None and not loop.is_closed():
             close_loop(loop)
             self.diagnostics.defer(functools.partial(leaks.left_open, loop, fixturedef, request))
+
+
+def _nothing_to_do(*_arguments: object) -> None:
+    """What :attr:`FixtureSetup.test_loop_made` does until it is set."""
 
 
 def belongs_to_other_plugin(item: pytest.Item) -> bool:

@@ -40,14 +40,14 @@ class TestRuns:
         fixture_setup: FixtureSetup,
         diagnostics: DiagnosticsPlugin,
         clock: ClockSwitch,
-        left_current: LeftCurrentLoops,
     ) -> None:
         self.mode = mode
         self.fixture_setup = fixture_setup
         self.diagnostics = diagnostics
         self.clock = clock
         #: Closes loops others left current, in suites that use 0.x's ``event_loop``.
-        self.left_current = left_current
+        self.left_current = LeftCurrentLoops(diagnostics)
+        fixture_setup.test_loop_made = self.left_current.close_before
         #: The current-loop snapshot taken before the first of a run of async tests.
         self._saved_loop: _asyncio_compat.CurrentLoop | None = None
         #: The current loop as the session's tests found it (see :meth:`end_session`).
