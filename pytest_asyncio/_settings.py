@@ -184,9 +184,13 @@ def parse_mode(value: object, option: str = "asyncio_mode") -> Mode:
     text = str(value or "").strip()
     if not text:
         return "unset"
-    if text not in _messages.VALID_MODES:
+    if not _is_mode(text):
         raise pytest.UsageError(_messages.invalid_mode(text, option))
-    return cast(Mode, text)
+    return text
+
+
+def _is_mode(text: str) -> TypeGuard[Mode]:
+    return text in _messages.VALID_MODES
 
 
 def parse_scope(option: str, value: object) -> ScopeName | None:

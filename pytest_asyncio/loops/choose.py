@@ -28,7 +28,7 @@ import pytest
 from pytest_asyncio import _compat, _messages
 from pytest_asyncio.fixtures.base import fixture_class
 from pytest_asyncio.fixtures.declare import Declared
-from pytest_asyncio.loops.fixture import LoopFixture
+from pytest_asyncio.loops.fixture import LoopFixture, is_loop_class
 from pytest_asyncio.loops.scopes import ScopeName, is_narrower, loop_fixture_name
 
 
@@ -163,11 +163,11 @@ def loop_class_in_force(
     definitions = _compat.visible_fixturedefs(node, name)
     if definitions:
         owner = fixture_class(definitions[-1].func)
-        if isinstance(owner, type) and issubclass(owner, default):
+        if is_loop_class(owner, default):
             return owner
     plugins = node.config.stash.get(PLUGIN_LOOP_CLASSES, None)
     fallback = plugins.get(name) if plugins is not None else None
-    return fallback if fallback is not None and issubclass(fallback, default) else default
+    return fallback if is_loop_class(fallback, default) else default
 
 
 def visible_scope(node: pytest.Item, name: str) -> ScopeName:

@@ -39,7 +39,7 @@ import pytest
 
 from pytest_asyncio import _compat
 from pytest_asyncio.fixtures.base import fixture_class
-from pytest_asyncio.loops.fixture import FACTORY_FIXTURE, LoopFixture, refusal
+from pytest_asyncio.loops.fixture import FACTORY_FIXTURE, LoopFixture, is_loop_class, refusal
 from pytest_asyncio.loops.policy import POLICY_FIXTURE, is_policy_overridden
 
 _LOOP_FROM_REQUEST = LoopFixture.from_request.__func__  # type: ignore[attr-defined]
@@ -109,7 +109,7 @@ class DirectLoop:
         if fixturedef.scope != "function":
             return cls(name, fixturedef, None)
         maker = fixture_class(fixturedef.func)
-        if not isinstance(maker, type) or not issubclass(maker, LoopFixture):
+        if not is_loop_class(maker):
             return None
         # The policy fixture LoopFixture.from_request reads cannot be
         # requested before pytest's setup; an overridden from_request gets a
