@@ -1,4 +1,5 @@
-"""Type-check the docs' Python snippets that show a user's file, with ``mypy --strict``.
+"""Type-check the docs' Python snippets that show a user's file, with
+``mypy --strict`` and pyright in strict mode.
 
 Which snippets: a ``.. code-block:: python`` that names the file it is, as a
 user would save it, either by a caption (shown above the block; used where
@@ -19,16 +20,16 @@ on its first line::
 
 The comment may go on after the name (``# conftest.py (in the rootdir)``).
 Such a block is a whole file: it imports what it uses and annotates what
-it defines, so a reader can copy it as it is and ``mypy --strict`` passes.
+it defines, so a reader can copy it as it is and both checkers pass.
 Blocks without a name are fragments of a file, shown to make a point, and
 are not checked; a block that starts with an import is a whole file, so it
 must be named (the script says so when it is not).
 
 Every file is written into one temporary directory as its own module
-(named after the page and line), and ``mypy --strict`` runs once over all
-of them, reading ``pytest_asyncio`` from this source tree as a user's mypy
+(named after the page and line), and each checker runs once over all of
+them, reading ``pytest_asyncio`` from this source tree as a user's checker
 reads the installed package. Errors are reported at the page and line of
-the block.
+the block, mypy's first, then pyright's.
 
 Usage: ``python docs/check_snippets.py [DOCS_DIR [MYPY_CACHE_DIR]]``; exit
 code 0 when every snippet passes. ``tests/test_doc_snippets.py`` runs it.
@@ -36,6 +37,7 @@ code 0 when every snippet passes. ``tests/test_doc_snippets.py`` runs it.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -62,6 +64,12 @@ strict = True
 [mypy-pytest_asyncio.*]
 follow_imports = silent
 """
+#: pyright reports on the files it is given only, never on what they import.
+_PYRIGHT_CONFIG = {
+    "typeCheckingMode": "strict",
+    "pythonVersion": "3.10",
+    "extraPaths": [str(_PROJECT)],
+}
 
 
 @dataclass(frozen=True)
@@ -133,41 +141,80 @@ def problems(docs: Path, cache: Path | None = None) -> list[str]:
         if s.file_name is None and _MODULE_START.match(s.code)
     ]
     files = [s for s in found if s.file_name is not None]
-    return unmarked + _mypy(docs, files, cache)
-
-
-def _mypy(docs: Path, files: list[Snippet], cache: Path | None) -> list[str]:
-    """Run ``mypy --strict`` once over ``files``; its errors, placed in the pages."""
     if not files:
-        return []
-    by_module = {s.module: s for s in files}
+        return unmarked
     with tempfile.TemporaryDirectory() as name:
         directory = Path(name)
         for snippet in files:
             (directory / f"{snippet.module}.py").write_text(snippet.code, encoding="utf-8")
-        (directory / "mypy.ini").write_text(_MYPY_CONFIG, encoding="utf-8")
-        command = [sys.executable, "-m", "mypy", "--config-file", "mypy.ini"]
-        command += ["--cache-dir", str(cache or directory / ".mypy_cache")]
-        command += sorted(f"{snippet.module}.py" for snippet in files)
-        result = subprocess.run(
-            command,
-            cwd=directory,
-            env={**os.environ, "MYPYPATH": str(_PROJECT)},
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        checked = _Checked(docs, directory, {s.module: s for s in files})
+        return unmarked + _mypy(checked, cache) + _pyright(checked)
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """The snippets written as modules in ``directory``, for the checkers to read."""
+
+    docs: Path
+    directory: Path
+    by_module: dict[str, Snippet]
+
+    def placed(self, errors: list[tuple[str, int, str]]) -> list[str]:
+        """``(module, line in it, error)`` as problems at the page and line of the block."""
+        found: list[tuple[Path, int, str]] = []
+        for module, line, text in errors:
+            snippet = self.by_module.get(module)
+            if snippet is not None:
+                where = snippet.line + line - 1
+                found.append((snippet.page, where, f"({snippet.file_name}) {text}"))
+        return [f"{self.docs / page}:{line}: {text}" for page, line, text in sorted(found)]
+
+
+def _mypy(checked: _Checked, cache: Path | None) -> list[str]:
+    """Run ``mypy --strict`` once over the snippets; its errors, placed in the pages."""
+    directory = checked.directory
+    (directory / "mypy.ini").write_text(_MYPY_CONFIG, encoding="utf-8")
+    command = [sys.executable, "-m", "mypy", "--config-file", "mypy.ini"]
+    command += ["--cache-dir", str(cache or directory / ".mypy_cache")]
+    command += sorted(f"{module}.py" for module in checked.by_module)
+    result = subprocess.run(
+        command,
+        cwd=directory,
+        env={**os.environ, "MYPYPATH": str(_PROJECT)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if result.returncode not in (0, 1):  # 2: mypy itself failed
         return [f"mypy failed: {result.stdout}{result.stderr}"]
-    errors: list[tuple[Path, int, str]] = []
+    errors: list[tuple[str, int, str]] = []
     for line in result.stdout.splitlines():
         match = re.match(r"^.*?(snippet_\w+)\.py:(\d+): (?P<rest>error: .*)$", line)
-        if match is None or match.group(1) not in by_module:
-            continue
-        snippet = by_module[match.group(1)]
-        where = snippet.line + int(match.group(2)) - 1
-        errors.append((snippet.page, where, f"({snippet.file_name}) {match.group('rest')}"))
-    return [f"{docs / page}:{line}: {text}" for page, line, text in sorted(errors)]
+        if match is not None:
+            errors.append((match.group(1), int(match.group(2)), match.group("rest")))
+    return checked.placed(errors)
+
+
+def _pyright(checked: _Checked) -> list[str]:
+    """Run pyright in strict mode once over the snippets; its errors, placed in the pages.
+
+    Its JSON report: no check for a newer pyright, which would need the network.
+    """
+    directory = checked.directory
+    (directory / "pyrightconfig.json").write_text(json.dumps(_PYRIGHT_CONFIG), encoding="utf-8")
+    command = [sys.executable, "-m", "pyright", "--outputjson", "--pythonpath", sys.executable]
+    command += sorted(f"{module}.py" for module in checked.by_module)
+    result = subprocess.run(command, cwd=directory, capture_output=True, text=True, check=False)
+    if result.returncode not in (0, 1):  # others: pyright itself failed
+        return [f"pyright failed: {result.stdout}{result.stderr}"]
+    errors: list[tuple[str, int, str]] = []
+    for found in json.loads(result.stdout)["generalDiagnostics"]:
+        if found["severity"] == "error":
+            line = found["range"]["start"]["line"] + 1
+            message = found["message"].splitlines()[0]
+            text = f"pyright error: {message}  [{found.get('rule', 'pyright')}]"
+            errors.append((Path(found["file"]).stem, line, text))
+    return checked.placed(errors)
 
 
 def main(argv: list[str]) -> int:
@@ -176,7 +223,7 @@ def main(argv: list[str]) -> int:
     for problem in found:
         print(problem)
     checked = sum(1 for s in snippets(docs) if s.file_name is not None)
-    print(f"{checked} file snippets checked with mypy --strict: {len(found)} problem(s)")
+    print(f"{checked} file snippets, mypy --strict and pyright: {len(found)} problem(s)")
     return 1 if found else 0
 
 

@@ -1,8 +1,9 @@
-"""The docs' Python snippets that show a user's file pass ``mypy --strict``.
+"""The docs' Python snippets that show a user's file pass ``mypy --strict``
+and pyright in strict mode.
 
 ``docs/check_snippets.py`` finds them (a ``:caption: name.py`` or a first
-line ``# name.py`` marks a block as a file) and runs mypy once over all of
-them. Each run takes a few seconds: mypy's cache lives in pytest's cache.
+line ``# name.py`` marks a block as a file) and runs each checker once over
+all of them. Each run takes a few seconds: mypy's cache lives in pytest's cache.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def mypy_cache(pytestconfig: pytest.Config, tmp_path: Path) -> Path:
     return cache_plugin.mkdir("mypy-snippets") if cache_plugin else tmp_path / ".mypy_cache"
 
 
-def test_every_file_snippet_of_the_docs_passes_mypy_strict(mypy_cache: Path) -> None:
+def test_every_file_snippet_of_the_docs_passes_mypy_strict_and_pyright(mypy_cache: Path) -> None:
     pytest.importorskip("uvloop")  # the uvloop pages' snippets import it; not on Windows
     checker = _checker()
     assert checker.problems(DOCS, mypy_cache) == []
@@ -87,4 +88,6 @@ def test_the_checker_reads_the_markers(tmp_path: Path, mypy_cache: Path) -> None
         "  [no-untyped-def]",
         f"{page}:17: (conftest.py) error: Incompatible return value type "
         '(got "str", expected "int")  [return-value]',
+        f"{page}:17: (conftest.py) pyright error: Type \"Literal['text']\" is not assignable "
+        'to return type "int"  [reportReturnType]',
     ]
