@@ -7,6 +7,13 @@ from pytest_asyncio import _compat as _compat
 from pytest_asyncio.asyncio_plugin import AsyncioPlugin
 from pytest_asyncio.clock import ClockUnsupported, VirtualClock
 from pytest_asyncio.clock.switch import VirtualClockFixture
+from pytest_asyncio.errors import (
+    DiagnosticError,
+    LeakedLoopError,
+    LeakedProcessError,
+    LeakedTaskError,
+    LoopExceptionError,
+)
 from pytest_asyncio.fixtures.base import Fixture, FixtureFunction
 from pytest_asyncio.fixtures.declare import fixture
 from pytest_asyncio.fixtures.ports import (
@@ -37,12 +44,17 @@ __all__ = [
     "AsyncMarker",
     "AsyncioPlugin",
     "ClockUnsupported",
+    "DiagnosticError",
     "DiagnosticWarning",
     "Fixture",
     "FixtureFunction",
+    "LeakedLoopError",
     "LeakedLoopWarning",
+    "LeakedProcessError",
     "LeakedProcessWarning",
+    "LeakedTaskError",
     "LeakedTaskWarning",
+    "LoopExceptionError",
     "LoopExceptionWarning",
     "LoopFixture",
     "PortFactory",

@@ -7,6 +7,7 @@ where collection found that safe, and puts the current loop back afterwards.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from typing import final
 
@@ -105,9 +106,17 @@ class TestRuns:
                 if not belongs_to_other_plugin(item):
                     pytest.fail(_messages.unmarked_async_test(item.nodeid), pytrace=False)
             return None
-        loop = item.funcargs[test.loop_fixture]
-        _asyncio_compat.make_current(loop)  # type: ignore[arg-type]
-        test.marker.run(item, test)
+        loop: asyncio.AbstractEventLoop = item.funcargs[test.loop_fixture]  # type: ignore[assignment]
+        _asyncio_compat.make_current(loop)
+        started_by = self.diagnostics.started_by
+        if id(loop) not in started_by.loops:  # the usual loop, of this test alone
+            test.marker.run(item, test)
+            return True
+        started_by.note(loop, None)  # the tasks alive before are not this test's
+        try:
+            test.marker.run(item, test)
+        finally:
+            started_by.note(loop, item.nodeid)
         return True
 
     def finish(self, item: pytest.Item, nextitem: pytest.Item | None) -> None:

@@ -36,10 +36,6 @@ def swallowing(body: str) -> str:
     return textwrap.dedent(SWALLOWS) + textwrap.dedent(body)
 
 
-#: The leak report is about the same task; these tests are about the refusal.
-NO_LEAK_WARNING = ("-W", "ignore::pytest_asyncio.LeakedTaskWarning")
-
-
 def test_the_grace_period_is_one_second() -> None:
     assert _task_run.CANCEL_GRACE == 1.0
 
@@ -109,33 +105,62 @@ def test_an_async_fixture_that_swallows_its_timeout_errors(
     )
 
 
-def test_a_task_that_refuses_to_stop_at_loop_close_is_an_error(
+STARTS_A_STUBBORN_TASK = """
+    @pytest.mark.asyncio
+    async def test_starts_it():
+        asyncio.get_running_loop().create_task(swallow_cancellation(), name="stubborn")
+
+    @pytest.mark.asyncio
+    async def test_after():
+        pass
+    """
+
+
+def test_a_task_that_refuses_to_stop_at_loop_close_is_a_reported_leak(
     pytester: pytest.Pytester, run_clean: RunClean
 ) -> None:
-    pytester.makepyfile(
-        swallowing(
-            """
-        @pytest.mark.asyncio
-        async def test_starts_it():
-            asyncio.get_running_loop().create_task(swallow_cancellation(), name="stubborn")
-
-        @pytest.mark.asyncio
-        async def test_after():
-            pass
-        """
-        )
+    """By default no outcome changes, as the summary says; the report says what happened."""
+    pytester.makepyfile(swallowing(STARTS_A_STUBBORN_TASK))
+    result = run_clean("-v")
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*::test_starts_it: 1 leaked task that would not stop when cancelled",
+            "    1 task still pending when the event loop 'event_loop' of test *::test_starts_it"
+            " was closed; pytest-asyncio cancelled it, but it did not stop within 1 s"
+            " (catching asyncio.CancelledError and going on), so the loop was closed with it"
+            " still pending:",
+            "      stubborn running swallow_cancellation() at *.py:7",
+            f"    {_messages.STOP_WHEN_CANCELLED}",
+            "Total: 1 leaked task that would not stop when cancelled (1 test).",
+            "Reported only: no outcome changed (asyncio_diagnostics = report)*",
+        ]
     )
-    result = run_clean("--asyncio-timeout=1", *NO_LEAK_WARNING)
+
+
+def test_a_task_that_refuses_to_stop_fails_its_test_in_error_mode(
+    pytester: pytest.Pytester, run_clean: RunClean
+) -> None:
+    pytester.makepyfile(swallowing(STARTS_A_STUBBORN_TASK))
+    result = run_clean("--asyncio-diagnostics=error")
     result.assert_outcomes(passed=2, errors=1)
     result.stdout.fnmatch_lines(
         [
             "*ERROR at teardown of test_starts_it*",
-            "Closing the event loop 'event_loop': 1 task(s) did not stop within 1 s of being "
-            "cancelled, so the loop was closed with them still pending:",
-            "  stubborn running swallow_cancellation() at *.py:7",
-            "A task must end when it is cancelled: *",
+            "E   pytest_asyncio.LeakedTaskError: 1 task still pending when * was closed;"
+            " pytest-asyncio cancelled it, but it did not stop within 1 s*",
         ]
     )
+    assert "Closing the event loop" not in result.stdout.str()  # reported once
+
+
+def test_a_task_that_refuses_to_stop_is_not_reported_when_diagnostics_are_off(
+    pytester: pytest.Pytester, run_clean: RunClean
+) -> None:
+    pytester.makepyfile(swallowing(STARTS_A_STUBBORN_TASK))
+    result = run_clean("--asyncio-diagnostics=off", "-rA")
+    result.assert_outcomes(passed=2)
+    assert "did not stop" not in result.stdout.str()
 
 
 def test_a_shared_loop_is_closed_despite_a_stubborn_task(
@@ -154,13 +179,10 @@ def test_a_shared_loop_is_closed_despite_a_stubborn_task(
         """
         )
     )
-    result = run_clean(*NO_LEAK_WARNING)  # run_clean: no unclosed loop left behind
-    result.assert_outcomes(passed=2, errors=1)
+    result = run_clean()  # run_clean: no unclosed loop left behind
+    result.assert_outcomes(passed=2)
     result.stdout.fnmatch_lines(
-        [
-            "*ERROR at teardown of test_same_loop*",
-            "Closing the loop shared by the tests of *: 1 task(s)*",
-        ]
+        ["*::test_starts_it: 1 leaked task that would not stop when cancelled"]
     )
 
 

@@ -71,7 +71,7 @@ def test_as_an_error(pytester: pytest.Pytester, run_clean: RunClean) -> None:
     result.stdout.fnmatch_lines(
         [
             "*ERROR at teardown of test_starts_a_sleeper*",
-            "E   pytest_asyncio.LeakedProcessWarning: 1 child process still running*",
+            "E   pytest_asyncio.LeakedProcessError: 1 child process still running*",
         ]
     )
 

@@ -194,7 +194,7 @@ def test_error_mode_fails_the_test_at_teardown(
     result.stdout.fnmatch_lines(
         [
             "*ERROR at teardown of test_leaks*",
-            "E   pytest_asyncio.LeakedTaskWarning: 1 task still pending when*",
+            "E   pytest_asyncio.LeakedTaskError: 1 task still pending when*",
             "*pinger running forever()*",
         ]
     )
@@ -224,7 +224,7 @@ def test_error_mode_for_a_loop_exception_shows_its_cause(
         [
             "E       ValueError: bad tick",
             "*direct cause of the following exception*",
-            "E *LoopExceptionWarning: An exception reached*test_callback_fails*",
+            "E   pytest_asyncio.LoopExceptionError: An exception reached*test_callback_fails*",
         ]
     )
 
@@ -319,6 +319,17 @@ def test_an_ignore_filter_keeps_it_a_report(pytester: pytest.Pytester, run_clean
     result = run_clean("-W", "ignore::pytest_asyncio.DiagnosticWarning")
     result.assert_outcomes(passed=2, warnings=0)
     result.stdout.fnmatch_lines(["*::test_leaks: 1 leaked task"])
+
+
+def test_error_mode_raises_errors_not_warnings() -> None:
+    """Each finding's class in ``error`` mode is an exception, never a warning."""
+    names = ("LeakedTaskError", "LoopExceptionError", "LeakedLoopError", "LeakedProcessError")
+    for name in (*names, "DiagnosticError"):
+        assert name in pytest_asyncio.__all__
+        error = getattr(pytest_asyncio, name)
+        assert issubclass(error, pytest_asyncio.DiagnosticError)
+        assert not issubclass(error, Warning)
+        assert error.__module__ == "pytest_asyncio"
 
 
 def test_the_warning_classes_share_a_base() -> None:

@@ -78,7 +78,7 @@ def test_a_loop_left_current_as_an_error(pytester: pytest.Pytester, run_clean: R
     result.stdout.fnmatch_lines(
         [
             "*ERROR at teardown of test_leaves_a_loop*",
-            "E   *LeakedLoopWarning: *test_leaves_a_loop*",
+            "E   pytest_asyncio.LeakedLoopError: *test_leaves_a_loop*",
         ]
     )
 
@@ -129,8 +129,8 @@ def test_an_override_that_never_closes_its_loop_as_an_error(
     result.stdout.fnmatch_lines(
         [
             "*ERROR at teardown of test_on_the_override*",
-            "E   *LeakedLoopWarning: pytest-asyncio detected an unclosed event loop when"
-            " tearing down the fixture 'event_loop' of test *::test_on_the_override:*",
+            "E   pytest_asyncio.LeakedLoopError: pytest-asyncio detected an unclosed event loop"
+            " when tearing down the fixture 'event_loop' of test *::test_on_the_override:*",
         ]
     )
 

@@ -105,7 +105,78 @@ def test_a_wide_loop_is_named_by_its_scope(pytester: pytest.Pytester, run_clean:
     result = run_clean(WARN, "-W", "default::pytest_asyncio.LeakedTaskWarning")
     result.assert_outcomes(passed=2, warnings=1)
     owner = _messages.loop_owner("_event_loop_module", "module", "*.py")
-    result.stdout.fnmatch_lines([f"*LeakedTaskWarning: 1 task still pending when {owner} was*"])
+    result.stdout.fnmatch_lines(
+        [f"*LeakedTaskWarning: 1 task started by test *::test_one still pending when {owner} was*"]
+    )
+
+
+SHARED_LOOP_LEAKS = """
+    import asyncio
+    import pytest
+    import pytest_asyncio
+
+    async def forever():
+        await asyncio.sleep(60)
+
+    @pytest_asyncio.fixture(scope="module", loop_scope="module")
+    async def ticker():
+        asyncio.get_running_loop().create_task(forever(), name="ticker")
+        yield
+
+    @pytest.mark.asyncio(loop_scope="module")
+    async def test_uses_ticker(ticker):
+        await asyncio.sleep(0)
+
+    @pytest.mark.asyncio(loop_scope="module")
+    async def test_leaks():
+        asyncio.get_running_loop().create_task(forever(), name="forgotten")
+
+    @pytest.mark.asyncio(loop_scope="module")
+    async def test_clean():
+        await asyncio.sleep(0)
+
+    def test_sync():
+        pass
+    """
+
+
+def test_on_a_shared_loop_a_task_is_charged_to_the_test_that_started_it(
+    pytester: pytest.Pytester, run_clean: RunClean
+) -> None:
+    """Not to the test after which the loop closed; a fixture's task stays the loop's."""
+    pytester.makepyfile(SHARED_LOOP_LEAKS)
+    result = run_clean("-v")
+    result.assert_outcomes(passed=4)
+    owner = _messages.loop_owner("_event_loop_module", "module", "*.py")
+    result.stdout.fnmatch_lines(
+        [
+            "*::test_leaks: 1 leaked task",
+            f"    1 task started by test *::test_leaks still pending when {owner} was closed,"
+            " after its last test; pytest-asyncio cancelled it before closing the loop:",
+            "      forgotten running forever() at *.py:6",
+            "*.py (module-scoped loop fixture '_event_loop_module'): 1 leaked task",
+            f"    1 task still pending when {owner} was closed;*",
+            "      ticker running forever() at *.py:6",
+            "Total: 2 leaked tasks (1 test, 1 loop fixture).",
+        ]
+    )
+    assert "test_sync:" not in result.stdout.str()
+
+
+def test_on_a_shared_loop_error_mode_names_the_test_that_started_it(
+    pytester: pytest.Pytester, run_clean: RunClean
+) -> None:
+    """The loop closes after the last test, so that is where the error can be raised."""
+    pytester.makepyfile(SHARED_LOOP_LEAKS)
+    result = run_clean("--asyncio-diagnostics=error")
+    result.assert_outcomes(passed=4, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at teardown of test_sync*",
+            "E   pytest_asyncio.LeakedTaskError: 1 task started by test *::test_leaks still"
+            " pending when * was closed, after its last test;*",
+        ]
+    )
 
 
 def test_a_user_loop_that_closes_itself_gets_clean_tasks(

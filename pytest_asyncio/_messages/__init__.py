@@ -24,6 +24,7 @@ from pytest_asyncio._messages.diagnostics import (
     DIAGNOSTICS_TITLE,
     FINDING_KINDS,
     SEVERITIES,
+    STOP_WHEN_CANCELLED,
     diagnostics_owner,
     diagnostics_summary,
     diagnostics_totals,
@@ -36,6 +37,7 @@ from pytest_asyncio._messages.diagnostics import (
     loop_left_current_before,
     loop_left_open,
     loop_owner,
+    stubborn_tasks,
 )
 from pytest_asyncio._messages.fixtures import (
     async_generator_did_not_yield,
@@ -108,6 +110,7 @@ __all__ = [
     "PLUGIN_CLASS_NAME",
     "SCOPES",
     "SEVERITIES",
+    "STOP_WHEN_CANCELLED",
     "VALID_CLOCKS",
     "VALID_MODES",
     "async_generator_did_not_yield",
@@ -169,6 +172,7 @@ __all__ = [
     "scope_and_loop_scope",
     "seconds",
     "shared_loop",
+    "stubborn_tasks",
     "task_cancelled",
     "tasks_refused_to_stop",
     "test_timed_out",

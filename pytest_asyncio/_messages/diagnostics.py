@@ -17,20 +17,57 @@ def loop_owner(fixture: str, scope: str, node: str) -> str:
     return f"the {scope}-scoped event loop {fixture!r}{where}"
 
 
-def leaked_tasks(owner: str, tasks: list[str], cancelled: bool) -> str:
+def _pending_when_closed(tasks: list[str], owner: str, started_by: str | None) -> str:
+    """``1 task still pending when <loop> was closed``, naming the test that started
+    the tasks on a loop that outlived it."""
     count = f"{len(tasks)} task{'s' if len(tasks) != 1 else ''}"
+    if started_by is None:
+        return f"{count} still pending when {owner} was closed"
+    return (
+        f"{count} started by test {started_by} still pending when {owner} "
+        "was closed, after its last test"
+    )
+
+
+def leaked_tasks(
+    owner: str, tasks: list[str], cancelled: bool, started_by: str | None = None
+) -> str:
     action = (
         f"pytest-asyncio cancelled {'them' if len(tasks) != 1 else 'it'} before closing the loop"
         if cancelled
         else "the loop was already closed, so they never ran to their end"
     )
-    lines = [f"{count} still pending when {owner} was closed; {action}:"]
+    lines = [f"{_pending_when_closed(tasks, owner, started_by)}; {action}:"]
     lines.extend(f"  {task}" for task in tasks)
     lines.append(
         "Await or cancel every task a test starts before it ends "
         "(for a background task, in the teardown of the fixture that starts it)."
     )
     return "\n".join(lines)
+
+
+def stubborn_tasks(
+    owner: str, grace: float, tasks: list[str], started_by: str | None = None
+) -> str:
+    """Tasks the plugin cancelled at loop close that went on all the same."""
+    it = "it" if len(tasks) == 1 else "they"
+    lines = [
+        f"{_pending_when_closed(tasks, owner, started_by)}; pytest-asyncio cancelled "
+        f"{'it' if it == 'it' else 'them'}, but {it} did not stop within {grace:g} s "
+        "(catching asyncio.CancelledError and going on), so the loop was closed "
+        f"with {'it' if it == 'it' else 'them'} still pending:",
+        *(f"  {task}" for task in tasks),
+        STOP_WHEN_CANCELLED,
+    ]
+    return "\n".join(lines)
+
+
+#: What to do about a task that would not stop when cancelled.
+STOP_WHEN_CANCELLED = (
+    "A task must end when it is cancelled: re-raise asyncio.CancelledError "
+    "after cleaning up instead of catching it and going on, and cancel or "
+    "await the tasks a test starts before it ends."
+)
 
 
 def loop_exception(phase: str, test: str, reports: list[str]) -> str:
@@ -116,6 +153,10 @@ def diagnostics_owner(fixture: str, scope: str, node: str) -> str:
 
 FINDING_KINDS = {
     "task": ("leaked task", "leaked tasks"),
+    "stubborn": (
+        "leaked task that would not stop when cancelled",
+        "leaked tasks that would not stop when cancelled",
+    ),
     "exception": ("loop exception", "loop exceptions"),
     "loop": ("event loop left open", "event loops left open"),
     "process": ("child process left running", "child processes left running"),

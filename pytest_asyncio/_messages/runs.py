@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pytest_asyncio._messages.diagnostics import STOP_WHEN_CANCELLED
+
 
 def test_timed_out(
     what: str, timeout: float, where: str, others: list[str], refused: str = ""
@@ -81,8 +83,6 @@ def tasks_refused_to_stop(owner: str, grace: float, tasks: list[str]) -> str:
         f"Closing {owner}: {len(tasks)} task(s) did not stop within {grace:g} s "
         "of being cancelled, so the loop was closed with them still pending:",
         *(f"  {task}" for task in tasks),
-        "A task must end when it is cancelled: re-raise asyncio.CancelledError "
-        "after cleaning up instead of catching it and going on, and cancel or "
-        "await the tasks a test starts before it ends.",
+        STOP_WHEN_CANCELLED,
     ]
     return "\n".join(lines)

@@ -8,14 +8,16 @@ child processes left running) hands its result to :class:`Findings` as a
   terminal summary; no outcome, exit code or warning count changes;
 * ``warn``: a warning of the finding's class, pointing at the user's code
   (warning filters apply as usual; under ``-W error`` it is an error);
-* ``error``: the warning class raised as an exception, so the test phase
-  the finding belongs to (usually its teardown) errors;
+* ``error``: the finding's error class (:class:`~pytest_asyncio.LeakedTaskError`
+  for a :class:`~pytest_asyncio.LeakedTaskWarning`...) raised, so the test
+  phase the finding belongs to (usually its teardown) errors;
 * ``off``: the checks do not run; a finding that arrives anyway is dropped.
 
 In ``report`` mode a warning filter naming the finding's class itself (or
 :class:`~pytest_asyncio.DiagnosticWarning`), such as ``-W
 error::pytest_asyncio.LeakedTaskWarning``, is obeyed: whoever names the
-class asks for its warnings. The filters are read only when there is a
+class asks for its warnings; an ``error`` filter raises the warning class
+it names, as Python does. The filters are read only when there is a
 finding, so a clean test pays nothing for it.
 """
 
@@ -27,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from pytest_asyncio._settings import Severity
+from pytest_asyncio.errors import error_class
 from pytest_asyncio.warnings import DiagnosticWarning
 
 _WARNING_ACTIONS = ("default", "always", "all", "module", "once")
@@ -67,14 +70,16 @@ class Findings:
         """Report, warn about, or raise ``finding``, as the severity says."""
         __tracebackhide__ = True  # the finding is the report, not this frame
         severity = self.severity()
+        raised: type[Exception] = error_class(finding.category)
         if severity == "report":
             severity = _asked_for_by_filter(finding)
+            raised = finding.category  # an error filter raises the warning it names
         if severity == "report":
             self.pending.append(finding)
         elif severity == "warn":
             _warn(finding)
         elif severity == "error":
-            raise finding.category(finding.short_text or finding.text) from finding.cause
+            raise raised(finding.short_text or finding.text) from finding.cause
 
     def take(self) -> list[Finding]:
         """The reported findings since the last call, for the phase's report."""

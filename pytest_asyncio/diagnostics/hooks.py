@@ -20,15 +20,11 @@ from pytest_asyncio import _asyncio_compat
 from pytest_asyncio._settings import Severity
 from pytest_asyncio.diagnostics import children, loops, mixed_loops, summary
 from pytest_asyncio.diagnostics.findings import Finding, Findings
-from pytest_asyncio.diagnostics.leaks import leaked_tasks
+from pytest_asyncio.diagnostics.leaks import StartedBy, cancel_quietly, leaked_tasks
 from pytest_asyncio.diagnostics.loop_exceptions import LoopExceptionCollector
 from pytest_asyncio.loops.fixture import cancel_pending_tasks
 
 LoopOfTest = Callable[[pytest.Item], "asyncio.AbstractEventLoop | None"]
-
-
-def _no_check() -> None:
-    """What a loop gets instead of its check when diagnostics are off."""
 
 
 class DiagnosticsPlugin:
@@ -50,6 +46,8 @@ class DiagnosticsPlugin:
         self.summary = summary.Summary()
         #: Fixture names of the loops alive now, by ``id(loop)``.
         self.loop_names: dict[int, str] = {}
+        #: Which test started each task on a loop that several tests share.
+        self.started_by = StartedBy()
         #: After Ctrl-C, tasks are left pending by design: cancel them quietly.
         self.interrupted = False
         #: Findings made where raising is unsafe, for the end of the test phase.
@@ -70,24 +68,27 @@ class DiagnosticsPlugin:
         Call it after the fixture function ran: the finalizer registered here
         then runs before the fixture's own teardown, while the loop is open.
         """
-        check = self.watch(loop, fixturedef.argname, fixturedef.scope, request.node.nodeid)
-        if check is not _no_check:
-            request.addfinalizer(check)
+        request.addfinalizer(
+            self.watch(loop, fixturedef.argname, fixturedef.scope, request.node.nodeid)
+        )
 
     def watch(
         self, loop: asyncio.AbstractEventLoop, fixture: str, scope: str, node: str
     ) -> Callable[[], None]:
         """Watch ``loop``, provided as fixture ``fixture`` of ``scope`` for ``node``.
 
-        With diagnostics ``off`` for the running test nothing is watched.
+        With diagnostics ``off`` for the running test nothing is watched;
+        the check only cancels the loop's tasks, quietly.
 
         :returns: the check to run right before the loop is torn down.
         """
         if self.current == "off":
-            return _no_check
+            return functools.partial(cancel_quietly, loop)
         if loop.get_exception_handler() is None:  # unless the user set one
             loop.set_exception_handler(self.exceptions.handle)
         self.loop_names[id(loop)] = fixture
+        if scope != "function":
+            self.started_by.share(loop)
         return functools.partial(self._before_loop_teardown, loop, fixture, scope, node)
 
     def _before_loop_teardown(
@@ -95,6 +96,7 @@ class DiagnosticsPlugin:
     ) -> None:
         __tracebackhide__ = True
         self.loop_names.pop(id(loop), None)
+        self.started_by.forget(loop)
         if scope != "function":  # what its closing logs is charged to its fixture
             self.exceptions.closed_owners[id(loop)] = (fixture, scope, node)
         if _asyncio_compat.loop_is_idle(loop):
@@ -109,11 +111,9 @@ class DiagnosticsPlugin:
             found.append(processes)
         self.exceptions.cancelling = loop
         try:
-            tasks = leaked_tasks(loop, fixture, scope, node)
+            found += leaked_tasks(loop, fixture, scope, node, self.started_by)
         finally:
             self.exceptions.cancelling = None
-        if tasks is not None:
-            found.append(tasks)
         self.deliver(found)
 
     def deliver(self, found: list[Finding]) -> None:

@@ -1,0 +1,90 @@
+"""The errors the plugin raises for its findings when the severity is ``error``.
+
+With ``asyncio_diagnostics = error`` (or ``--asyncio-diagnostics=error``,
+or ``@pytest.mark.asyncio(diagnostics="error")``) a finding fails the test
+it belongs to with one of these exceptions, the counterpart of the warning
+class the same finding has in ``warn`` mode. ``pytest.raises`` and
+``except`` clauses can name them; a warning filter cannot, since they are
+not warnings.
+"""
+
+from __future__ import annotations
+
+from pytest_asyncio.warnings import (
+    DiagnosticWarning,
+    LeakedLoopWarning,
+    LeakedProcessWarning,
+    LeakedTaskWarning,
+    LoopExceptionWarning,
+)
+
+__all__ = [
+    "DiagnosticError",
+    "LeakedLoopError",
+    "LeakedProcessError",
+    "LeakedTaskError",
+    "LoopExceptionError",
+]
+
+
+class DiagnosticError(Exception):
+    """The base of every diagnostics error, to catch them all at once."""
+
+    __module__ = "pytest_asyncio"
+
+
+class LeakedTaskError(DiagnosticError):
+    """Tasks were still pending when the plugin closed a loop (``error`` mode).
+
+    The plugin cancelled them and closed the loop before raising; a task
+    that did not stop when cancelled was left pending on the closed loop.
+    The counterpart of :class:`~pytest_asyncio.LeakedTaskWarning`.
+    """
+
+    __module__ = "pytest_asyncio"
+
+
+class LoopExceptionError(DiagnosticError):
+    """An exception reached the loop's exception handler (``error`` mode).
+
+    Raised from the original exception, so the traceback shows both. The
+    counterpart of :class:`~pytest_asyncio.LoopExceptionWarning`.
+    """
+
+    __module__ = "pytest_asyncio"
+
+
+class LeakedLoopError(DiagnosticError):
+    """A test or a loop fixture left an event loop open (``error`` mode).
+
+    The plugin closed the loop before raising. The counterpart of
+    :class:`~pytest_asyncio.LeakedLoopWarning`.
+    """
+
+    __module__ = "pytest_asyncio"
+
+
+class LeakedProcessError(DiagnosticError):
+    """Child processes were still running when their loop closed (``error`` mode).
+
+    The plugin ended them before raising. The counterpart of
+    :class:`~pytest_asyncio.LeakedProcessWarning`.
+    """
+
+    __module__ = "pytest_asyncio"
+
+
+_ERRORS: dict[type[DiagnosticWarning], type[DiagnosticError]] = {
+    LeakedTaskWarning: LeakedTaskError,
+    LoopExceptionWarning: LoopExceptionError,
+    LeakedLoopWarning: LeakedLoopError,
+    LeakedProcessWarning: LeakedProcessError,
+}
+
+
+def error_class(category: type[DiagnosticWarning]) -> type[DiagnosticError]:
+    """The error a finding of warning class ``category`` is raised as in ``error`` mode."""
+    for warning, error in _ERRORS.items():
+        if issubclass(category, warning):
+            return error
+    return DiagnosticError
