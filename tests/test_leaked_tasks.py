@@ -154,7 +154,7 @@ def test_on_a_shared_loop_a_task_is_charged_to_the_test_that_started_it(
             f"    1 task started by test *::test_leaks still pending when {owner} was closed,"
             " after its last test; pytest-asyncio cancelled it before closing the loop:",
             "      forgotten running forever() at *.py:6",
-            "*.py (module-scoped loop fixture '_event_loop_module'): 1 leaked task",
+            f"{_messages.diagnostics_owner('_event_loop_module', 'module', '*.py')}: 1 leaked task",
             f"    1 task still pending when {owner} was closed;*",
             "      ticker running forever() at *.py:6",
             "Total: 2 leaked tasks (1 test, 1 loop fixture).",
