@@ -141,6 +141,23 @@ def write_awaits(root: Path, awaits: int) -> Path:
     return directory
 
 
+def write_one_test(root: Path, flavour: str) -> Path:
+    """Write a suite of one empty test: ``async`` (marked) or ``sync``.
+
+    Neither imports ``pytest_asyncio``: run with ``-p no:asyncio``, the sync
+    one loads no part of any asyncio plugin, the floor a session starts from.
+
+    :returns: the directory to run pytest in.
+    """
+    directory = _fresh_dir(root / f"one-{flavour}", _INI if flavour == "async" else "[pytest]\n")
+    test = {
+        "async": "@pytest.mark.asyncio\nasync def test_one():\n    pass\n",
+        "sync": "def test_one():\n    pass\n",
+    }[flavour]
+    (directory / "test_one.py").write_text("import pytest\n\n\n" + test)
+    return directory
+
+
 def write_collection(root: Path, count: int) -> Path:
     """Write ``count`` unmarked tests, alternately sync and async, for auto mode.
 

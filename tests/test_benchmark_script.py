@@ -39,7 +39,9 @@ def run_benchmark(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_quick_run_prints_a_row_per_workload() -> None:
     sizes = ["--a", "6", "--b", "4", "--c", "6", "--d", "500", "--collect", "40"]
-    done = run_benchmark("--quick", "--repeat", "1", "--no-autoload", "--no-warm-up", *sizes)
+    done = run_benchmark(
+        "--quick", "--repeat", "1", "--no-autoload", "--no-warm-up", *sizes, "--slope", "2,4"
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].startswith("machine: ")
@@ -48,6 +50,28 @@ def test_quick_run_prints_a_row_per_workload() -> None:
     for workload, pattern in EXPECTED_ROWS.items():
         rows = [line for line in lines if re.match(pattern, line)]
         assert len(rows) == 1, f"no row for {workload} in:\n{done.stdout}"
+    for bytecode in ("uncached", "cached"):
+        session = rf"^session +{bytecode} +one test +{NUMBER} ms, -p no:asyncio +{NUMBER} ms"
+        assert any(re.match(rf"{session} +per-session ms +{BEST}", line) for line in lines)
+        for workload in ("a", "b", "c"):
+            slope = rf"^slope {workload} +{bytecode} +µs/test async +{NUMBER} sync +{NUMBER}"
+            assert any(re.match(rf"{slope} +cost +{BEST}", line) for line in lines), done.stdout
+
+
+def test_vs_adds_session_and_slope_ratios_with_the_asyncio_floor() -> None:
+    done = run_benchmark(
+        *("--repeat", "1", "--no-autoload", "--no-warm-up", "--workloads", "session,slope"),
+        *("--slope", "2,6", "--slope-workloads", "a", "--vs", sys.executable),
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    for bytecode in ("uncached", "cached"):
+        assert any(re.match(rf"^session vs +{bytecode} +one test ", line) for line in lines)
+        assert any(re.match(rf"^slope a vs +{bytecode} +µs/test ", line) for line in lines)
+        # Ratio rows need a positive cost of the other run, which tiny suites may lack.
+        floor = rf"floor +{NUMBER} µs = +{NUMBER} of --vs$"
+        ratios = [line for line in lines if line.startswith("slope a ratio")]
+        assert all(re.search(rf"{BEST[:-1]} +{floor}", line) for line in ratios), ratios
 
 
 def test_a_failing_run_stops_the_benchmark_with_its_output() -> None:
