@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Literal, TypeGuard, cast
+from typing import Literal, NamedTuple, TypeGuard, cast
 
 import pytest
 
@@ -86,8 +85,7 @@ def _add_ini_keys(parser: pytest.Parser) -> None:
     )
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):  # not a dataclass: 4x cheaper to import
     """Everything the plugin reads from the configuration, parsed and checked."""
 
     mode: Mode = "unset"

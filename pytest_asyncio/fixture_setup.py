@@ -15,8 +15,7 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Callable, Generator, Iterable
-from dataclasses import dataclass
-from typing import Any, NoReturn, final
+from typing import Any, NamedTuple, NoReturn, final
 
 import pytest
 
@@ -44,8 +43,7 @@ TestLoopMade = Callable[
 ]
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(NamedTuple):  # not a dataclass: 4x cheaper to import
     """What the plugin decided once about one fixture definition."""
 
     #: The fixture function the plan is for (pytest's ``fixturedef.func``).

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, final
 
 import pytest
@@ -21,25 +20,33 @@ if TYPE_CHECKING:
 PLUGIN_NAME = "asyncio-plugin"
 
 
-@dataclass(eq=False, slots=True)  # not frozen: run-time fields change; slots: one per test
 @final
-class ItemState:
+class ItemState:  # not a dataclass: 4x cheaper to import
     """Everything the plugin decides about one test, in one place: ``item.stash[STATE]``.
 
-    Made at collection for every test function; the last two fields are
+    Made at collection for every test function; the last two attributes are
     filled while the test runs.
     """
 
-    item: pytest.Item
-    #: What the plugin decided about an async test; ``None`` for one it does not run.
-    test: AsyncTest | None = None
-    #: A sync test carrying one of the plugin's markers itself: the marker's name.
-    marked_sync: str | None = None
-    #: How an async test gets its loop without pytest's fixture machinery, if it can.
-    direct: DirectLoop | None = None
-    #: While the test runs: the loop handed to it directly, and what closes it.
-    direct_loop: asyncio.AbstractEventLoop | None = None
-    close_direct: Callable[[], None] | None = None
+    __slots__ = ("close_direct", "direct", "direct_loop", "item", "marked_sync", "test")
+
+    def __init__(
+        self,
+        item: pytest.Item,
+        test: AsyncTest | None = None,
+        marked_sync: str | None = None,
+        direct: DirectLoop | None = None,
+    ) -> None:
+        self.item = item
+        #: What the plugin decided about an async test; ``None`` for one it does not run.
+        self.test = test
+        #: A sync test carrying one of the plugin's markers itself: the marker's name.
+        self.marked_sync = marked_sync
+        #: How an async test gets its loop without pytest's fixture machinery, if it can.
+        self.direct = direct
+        #: While the test runs: the loop handed to it directly, and what closes it.
+        self.direct_loop: asyncio.AbstractEventLoop | None = None
+        self.close_direct: Callable[[], None] | None = None
 
 
 #: The plugin's record of a test, made at collection.

@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import traceback
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from pytest_asyncio import _messages
 from pytest_asyncio.diagnostics.findings import Finding
@@ -28,8 +27,7 @@ from pytest_asyncio.warnings import LoopExceptionWarning
 _CONTEXT_SHOWN_AS_IS = ("message", "exception", "source_traceback")
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(NamedTuple):  # not a dataclass: 4x cheaper to import
     """One exception the handler received, formatted when it arrived."""
 
     loop: asyncio.AbstractEventLoop

@@ -32,8 +32,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import pytest
 
@@ -52,8 +51,7 @@ _NEED_FIXTURES = pytest.StashKey[set[type[LoopFixture]]]()
 Watch = Callable[[asyncio.AbstractEventLoop, str, str, str], Callable[[], None]]
 
 
-@dataclass(frozen=True)
-class DirectLoop:
+class DirectLoop(NamedTuple):  # not a dataclass: 4x cheaper to import
     """How a marked test gets its loop without pytest's fixture machinery."""
 
     #: The loop fixture's name.

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, cast
 
 import pytest
@@ -36,12 +35,18 @@ from pytest_asyncio.loops.scopes import ScopeName, widest
 SUBSET_KEYWORD = "loop_factories"
 
 
-@dataclass(frozen=True)
-class NamedFactory:
-    """A factory of the hook, with its name for messages; the parameter's value."""
+class NamedFactory:  # not a dataclass: 4x cheaper to import
+    """A factory of the hook, with its name for messages; the parameter's value.
 
-    name: str
-    factory: LoopFactory
+    One per name and factory (:class:`LoopFactories` keeps them), so that
+    pytest sees the same parameter value for every test.
+    """
+
+    __slots__ = ("factory", "name")
+
+    def __init__(self, name: str, factory: LoopFactory) -> None:
+        self.name = name
+        self.factory = factory
 
     def __call__(self) -> asyncio.AbstractEventLoop:
         """Make a loop, refusing anything that is not a new, open loop."""
