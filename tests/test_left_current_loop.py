@@ -175,7 +175,8 @@ def test_under_the_diagnostics_setting(
         f"--asyncio-diagnostics={severity}", "-W", "default::pytest_asyncio.DiagnosticWarning"
     )
     result.assert_outcomes(**outcomes)
-    result.stdout.fnmatch_lines(["*LeakedLoopWarning: *test_async set up its loop 'event_loop'*"])
+    raised = "LeakedLoopWarning" if severity == "warn" else "LeakedLoopError"
+    result.stdout.fnmatch_lines([f"*{raised}: *test_async set up its loop 'event_loop'*"])
     if severity == "error":
         result.stdout.fnmatch_lines(["*ERROR at setup of test_async*"])
 
