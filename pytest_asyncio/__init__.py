@@ -28,6 +28,7 @@ from pytest_asyncio.loops.fixture import LoopFixture
 from pytest_asyncio.loops.process_pool import ProcessPoolLoopFixture
 from pytest_asyncio.markers.async_marker import AsyncMarker, ProcessPoolMarker
 from pytest_asyncio.warnings import (
+    BlockedLoopWarning,
     DiagnosticWarning,
     LeakedLoopWarning,
     LeakedProcessWarning,
@@ -43,6 +44,7 @@ except _metadata.PackageNotFoundError:  # imported from a checkout that was neve
 __all__ = [
     "AsyncMarker",
     "AsyncioPlugin",
+    "BlockedLoopWarning",
     "ClockUnsupported",
     "DiagnosticError",
     "DiagnosticWarning",

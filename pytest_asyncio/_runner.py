@@ -32,6 +32,7 @@ from pytest_asyncio import _messages, _task_run
 from pytest_asyncio._in_context import InContext
 from pytest_asyncio._task_run import TaskRun, retrieve
 from pytest_asyncio.diagnostics import tasks
+from pytest_asyncio.diagnostics.watchdog import WATCHDOG
 
 T = TypeVar("T")
 
@@ -89,7 +90,15 @@ def run_coroutine(
         task = loop.create_task(coro, context=context)
     else:  # a 3.10 task runs in a copy of the context it is created in
         task = context.run(loop.create_task, InContext(coro, context))
-    run = TaskRun.run(task, timeout)
+    watchdog = WATCHDOG
+    if watchdog.threshold is None:
+        run = TaskRun.run(task, timeout)
+    else:
+        previous = watchdog.watch(loop, description)
+        try:
+            run = TaskRun.run(task, timeout)
+        finally:
+            watchdog.unwatch(previous)
     if run.presses or run.escaped is not None:
         retrieve(task)
         if run.escaped is not None:  # e.g. pytest-timeout's failure, raised in a signal handler

@@ -1,4 +1,4 @@
-"""The plugin's options: declared once, read once per session, validated."""
+"""The plugin's options (declared in ``_options``): read once per session, validated."""
 
 from __future__ import annotations
 
@@ -14,75 +14,9 @@ Mode = Literal["auto", "strict", "unset"]
 Clock = Literal["real", "virtual"]
 Severity = Literal["report", "warn", "error", "off"]
 
-
-def add_options(parser: pytest.Parser) -> None:
-    """Declare the command-line options and ini keys."""
-    _add_command_line_options(parser.getgroup("asyncio"))
-    _add_ini_keys(parser)
-
-
-def _add_command_line_options(group: pytest.OptionGroup) -> None:
-    group.addoption(
-        "--asyncio-mode",
-        dest="asyncio_mode",
-        default=None,
-        metavar="MODE",
-        help="'auto': run every async def test and fixture; 'strict': only marked "
-        "tests and @pytest_asyncio.fixture fixtures. Overrides the ini value.",
-    )
-    group.addoption(
-        "--asyncio-debug",
-        dest="asyncio_debug",
-        action="store_true",
-        default=None,
-        help="Run every event loop in asyncio debug mode.",
-    )
-    group.addoption(
-        "--asyncio-timeout",
-        dest="asyncio_timeout",
-        default=None,
-        metavar="SECONDS",
-        help="Fail any async test (and its async fixtures) running longer than this.",
-    )
-    group.addoption(
-        "--asyncio-clock",
-        dest="asyncio_clock",
-        default=None,
-        metavar="CLOCK",
-        help="'virtual': async tests wait for timers in no time; 'real' (default).",
-    )
-    group.addoption(
-        "--asyncio-diagnostics",
-        dest="asyncio_diagnostics",
-        default=None,
-        metavar="SEVERITY",
-        help="What leaked tasks, loops and child processes and exceptions the loop "
-        "swallowed do: 'report' (default: listed in the summary), 'warn', 'error' "
-        "(the test fails) or 'off' (not checked). Overrides the ini value.",
-    )
-
-
-def _add_ini_keys(parser: pytest.Parser) -> None:
-    parser.addini("asyncio_clock", "Clock of async tests: real (default) or virtual.")
-    parser.addini(
-        "asyncio_clock_threshold",
-        "Real seconds a virtual-clock loop looks for I/O before jumping (default 0.01).",
-    )
-    parser.addini("asyncio_mode", "Default mode: auto or strict (unset: marker needed).")
-    parser.addini("asyncio_debug", "Run event loops in debug mode.", type="bool", default=False)
-    parser.addini("asyncio_timeout", "Default timeout for async tests, in seconds.")
-    parser.addini(
-        "asyncio_default_fixture_loop_scope",
-        "Default loop scope of async fixtures (default: the fixture's own scope).",
-    )
-    parser.addini(
-        "asyncio_default_test_loop_scope",
-        "Default loop scope of async tests (default: the event_loop fixture).",
-    )
-    parser.addini(
-        "asyncio_diagnostics",
-        "Severity of the plugin's diagnostics: report (default), warn, error or off.",
-    )
+#: Real seconds one step of a loop may run before it is reported: asyncio's
+#: own ``slow_callback_duration``.
+DEFAULT_BLOCKED_THRESHOLD = 0.1
 
 
 class Settings(NamedTuple):  # not a dataclass: 4x cheaper to import
@@ -96,6 +30,8 @@ class Settings(NamedTuple):  # not a dataclass: 4x cheaper to import
     clock: Clock = "real"
     clock_threshold: float | None = None
     diagnostics: Severity = "report"
+    #: Real seconds one step of a loop may block it; ``None``: not checked.
+    blocked_threshold: float | None = DEFAULT_BLOCKED_THRESHOLD
 
     @classmethod
     def from_config(cls, config: pytest.Config) -> Settings:
@@ -119,6 +55,7 @@ class Settings(NamedTuple):  # not a dataclass: 4x cheaper to import
             ),
             clock_threshold=parse_threshold(config.getini("asyncio_clock_threshold")),
             diagnostics=_diagnostics(config),
+            blocked_threshold=_blocked_threshold(config),
         )
 
 
@@ -146,6 +83,29 @@ def _diagnostics(config: pytest.Config) -> Severity:
     if given is not None:
         return parse_severity("--asyncio-diagnostics", given) or "report"
     return parse_severity("asyncio_diagnostics", config.getini("asyncio_diagnostics")) or "report"
+
+
+def _blocked_threshold(config: pytest.Config) -> float | None:
+    given = getattr(config.option, "asyncio_blocked_threshold", None)
+    if given is not None:
+        return parse_blocked_threshold("--asyncio-blocked-threshold", given)
+    value = config.getini("asyncio_blocked_threshold")
+    if value is None or str(value).strip() == "":
+        return DEFAULT_BLOCKED_THRESHOLD
+    return parse_blocked_threshold("asyncio_blocked_threshold", value)
+
+
+def parse_blocked_threshold(option: str, value: object) -> float | None:
+    """Real seconds, more than 0; ``None`` for 0 (the check is off)."""
+    try:
+        if isinstance(value, bool):
+            raise TypeError
+        seconds = float(cast(str, value))
+    except (TypeError, ValueError):
+        seconds = -1.0
+    if not (seconds >= 0 and math.isfinite(seconds)):  # also refuses nan
+        raise pytest.UsageError(_messages.invalid_blocked_threshold(option, value))
+    return seconds or None
 
 
 def parse_severity(option: str, value: object) -> Severity | None:

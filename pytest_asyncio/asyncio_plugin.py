@@ -129,7 +129,7 @@ class AsyncioPlugin:
         """Read the options once, failing early on a bad one, and build what uses them."""
         settings = self.settings = Settings.from_config(self.config)
         self.clock.threshold = settings.clock_threshold
-        self.diagnostics.configured = self.diagnostics.current = settings.diagnostics
+        self.diagnostics.configure(settings.diagnostics, settings.blocked_threshold)
         self._classifier = Classifier(settings, self.marker_classes, self.loop_names)
         self._fixture_setup = FixtureSetup(
             mode=settings.mode,

@@ -15,7 +15,7 @@ import types
 import pytest
 
 from pytest_asyncio import _messages, hooks
-from pytest_asyncio._settings import add_options
+from pytest_asyncio._options import add_options
 from pytest_asyncio.asyncio_plugin import AsyncioPlugin, named_plugin_class
 from pytest_asyncio.clock.switch import VirtualClockFixture
 from pytest_asyncio.fixtures.ports import HOST, bind_free_port

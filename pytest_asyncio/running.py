@@ -68,8 +68,9 @@ class TestRuns:
             if state.marked_sync is not None:
                 warn_at_test(item, _messages.marker_on_sync_test(item.nodeid, state.marked_sync))
             return
-        if test.diagnostics is not None:  # the marker's, until the test's teardown ends
-            self.diagnostics.current = test.diagnostics
+        if test.diagnostics is not None or test.blocked_threshold is not None:
+            # the marker's, until the test's teardown ends
+            self.diagnostics.for_test(test.diagnostics, test.blocked_threshold)
         if self._saved_loop is None:  # else carried over from the async test before
             self._saved_loop = _asyncio_compat.snapshot_current_loop()
         if test.error is not None:
@@ -143,7 +144,7 @@ class TestRuns:
                     self._saved_loop = None
                     self._restore(saved)
                 self.fixture_setup.running = None
-                self.diagnostics.current = self.diagnostics.configured
+                self.diagnostics.end_of_test()
                 # Sync code next: Ctrl-C as Python handles it. And a Ctrl-C
                 # the teardown deferred is raised now that it is done.
                 INTERRUPTS.after_teardown(give_back=sync_next)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import pytest
 
 __all__ = [
+    "BlockedLoopWarning",
     "DiagnosticWarning",
     "LeakedLoopWarning",
     "LeakedProcessWarning",
@@ -65,6 +66,17 @@ class LeakedProcessWarning(DiagnosticWarning):
 
     The plugin terminated them (killed them if they did not stop) and
     waited for them, so none outlives its loop.
+    """
+
+    __module__ = "pytest_asyncio"
+
+
+class BlockedLoopWarning(DiagnosticWarning):
+    """One step of a loop (a callback, one step of a task) ran longer than the threshold.
+
+    Nothing else could run on the loop meanwhile. The message names the
+    test or async fixture that was running and the stack where the loop
+    was blocked, as sampled while it was.
     """
 
     __module__ = "pytest_asyncio"

@@ -160,6 +160,7 @@ FINDING_KINDS = {
     "exception": ("loop exception", "loop exceptions"),
     "loop": ("event loop left open", "event loops left open"),
     "process": ("child process left running", "child processes left running"),
+    "blocked": ("step that blocked the loop", "steps that blocked the loop"),
 }
 
 
@@ -186,4 +187,30 @@ def diagnostics_summary(severity: str) -> str:
     return (
         f"Reported only: no outcome changed (asyncio_diagnostics = {severity}). Details: -v,\n"
         f"or each test's '{DIAGNOSTICS_TITLE}' report section (-rA, --junitxml)."
+    )
+
+
+def blocked_loop(whose: str, seconds: float, threshold: float, where: str) -> str:
+    """One step of the loop ran for ``seconds``: nothing else ran on the loop meanwhile."""
+    return (
+        f"{whose} blocked the event loop for at least {seconds:.2f} s in one step "
+        f"(the threshold is {threshold:g} s): no other task or callback could run "
+        "meanwhile. It was blocked here:\n"
+        f"{where}\n"
+        "Run blocking work off the loop (await asyncio.to_thread(...) or "
+        "loop.run_in_executor(...)), or use an async API; if the test means it, raise "
+        "the threshold (@pytest.mark.asyncio(blocked_threshold=...) or "
+        "asyncio_blocked_threshold)."
+    )
+
+
+def blocked_owner(description: str, is_test: bool) -> str:
+    """How a blocked-loop report names what ran: a test, or an async fixture."""
+    return f"test {description}" if is_test else description
+
+
+def invalid_blocked_threshold(option: str, value: object) -> str:
+    return (
+        f"{option}: {value!r} is not a number of seconds. Give the real seconds one step "
+        "of the loop may run before it is reported (default 0.1), or 0 to turn the check off."
     )

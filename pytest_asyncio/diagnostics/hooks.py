@@ -19,9 +19,11 @@ import pytest
 from pytest_asyncio import _asyncio_compat
 from pytest_asyncio._settings import Severity
 from pytest_asyncio.diagnostics import children, loops, mixed_loops, summary
+from pytest_asyncio.diagnostics.blocked import blocked_loops
 from pytest_asyncio.diagnostics.findings import Finding, Findings
 from pytest_asyncio.diagnostics.leaks import StartedBy, cancel_quietly, leaked_tasks
 from pytest_asyncio.diagnostics.loop_exceptions import LoopExceptionCollector
+from pytest_asyncio.diagnostics.watchdog import WATCHDOG
 from pytest_asyncio.loops.fixture import cancel_pending_tasks
 
 LoopOfTest = Callable[[pytest.Item], "asyncio.AbstractEventLoop | None"]
@@ -41,6 +43,7 @@ class DiagnosticsPlugin:
         #: configured one. Set as each test starts, so that watching a loop
         #: costs one attribute read.
         self.current: Severity = "report"
+        self.watchdog = WATCHDOG  # samples the loop thread's stack during runs
         self.findings = Findings(self._current)
         self.exceptions = LoopExceptionCollector()
         self.summary = summary.Summary()
@@ -52,13 +55,25 @@ class DiagnosticsPlugin:
         self.interrupted = False
         #: Findings made where raising is unsafe, for the end of the test phase.
         self.deferred: list[Finding] = []
-        #: The running test's call report, until its teardown report is made,
-        #: and the report sections of its setup, for the call report.
-        self._call_report: pytest.TestReport | None = None
-        self._carried: list[tuple[str, str]] = []
+        self.sections = summary.Sections()
 
     def _current(self) -> Severity:
         return self.current
+
+    def configure(self, severity: Severity, blocked_threshold: float | None) -> None:
+        """Take the configured severity and blocked-loop threshold (at session start)."""
+        self.configured = severity
+        self.watchdog.configured = blocked_threshold
+        self.for_test(None, None)
+
+    def for_test(self, severity: Severity | None, blocked_threshold: float | None) -> None:
+        """A test marker's severity and threshold (``None``: the configured ones)."""
+        self.current = severity or self.configured
+        self.watchdog.for_test(blocked_threshold, self.current == "off")
+
+    def end_of_test(self) -> None:
+        """Back to the configured severity and threshold."""
+        self.for_test(None, None)
 
     def watch_loop(
         self, loop: asyncio.AbstractEventLoop, fixturedef: Any, request: pytest.FixtureRequest
@@ -164,25 +179,27 @@ class DiagnosticsPlugin:
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         __tracebackhide__ = True
         exceptions = self.exceptions
-        if exceptions.records or self.deferred or exceptions.closed_owners:
+        if exceptions.records or self.deferred or exceptions.closed_owners or self.watchdog.found:
             self._end_of_phase("setup", item)
 
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_call(self, item: pytest.Item) -> None:
         __tracebackhide__ = True
         exceptions = self.exceptions
-        if exceptions.records or self.deferred or exceptions.closed_owners:
+        if exceptions.records or self.deferred or exceptions.closed_owners or self.watchdog.found:
             self._end_of_phase("the call", item)
 
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_teardown(self, item: pytest.Item) -> None:
         __tracebackhide__ = True
         exceptions = self.exceptions
-        if exceptions.records or self.deferred or exceptions.closed_owners:
+        if exceptions.records or self.deferred or exceptions.closed_owners or self.watchdog.found:
             self._end_of_phase("teardown", item)
 
     def _end_of_phase(self, phase: str, item: pytest.Item) -> None:
         __tracebackhide__ = True
+        if self.watchdog.found:
+            self.deferred.extend(blocked_loops(self.watchdog.take(), item.nodeid))
         if not (self.exceptions.records or self.deferred):
             self.exceptions.closed_owners.clear()
             return
@@ -194,24 +211,14 @@ class DiagnosticsPlugin:
     def pytest_sessionfinish(self) -> None:
         self.exceptions.drop_leftovers()
         self.deferred = []
+        self.watchdog.end_session()
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(
         self, item: pytest.Item, call: pytest.CallInfo[None]
     ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
         report = yield
-        when = report.when
-        if when == "call":
-            self._call_report = report
-            if self._carried:  # the setup's findings, shown with the call's
-                report.sections.extend(self._carried)
-                self._carried = []
-        if self.findings.pending:
-            self._attach(item, report)
-        if when == "teardown":
-            self._call_report = None
-            if self._carried:
-                self._carried = []
+        self.sections.place(item, report, self.findings)
         if report.failed and call.excinfo is not None:
             if mixed_loops.is_mixed_loop_error(call.excinfo.value):
                 funcargs: dict[str, object] = getattr(item, "funcargs", {})
@@ -224,23 +231,6 @@ class DiagnosticsPlugin:
                 if lines:
                     mixed_loops.add_to_report(report, lines)
         return report
-
-    def _attach(self, item: pytest.Item, report: pytest.TestReport) -> None:
-        """Attach the reported findings to the phase's report, and show them on the call's.
-
-        pytest shows a passed test's sections (``-rA``) and a failure's from
-        its call report, and a setup or teardown report's only when it
-        failed (or under a title naming the teardown), so findings of those
-        phases are copied into the call report's sections too. Too late for
-        pytest-xdist's copy of a teardown finding; the teardown report
-        carries it there.
-        """
-        when = report.when
-        section = summary.attach(item, report, self.findings.take())
-        if when == "setup":
-            self._carried.append(section)
-        elif when == "teardown" and self._call_report is not None:
-            self._call_report.sections.append(section)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if getattr(report, summary.ATTRIBUTE, None):  # ours, or a worker's

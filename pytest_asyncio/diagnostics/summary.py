@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from pytest_asyncio import _messages
-from pytest_asyncio.diagnostics.findings import Finding
+from pytest_asyncio.diagnostics.findings import Finding, Findings
 
 #: The report attribute: ``[owner, kind, count, text, of_a_test]`` per finding
 #: (JSON, for pytest-xdist).
@@ -38,6 +38,43 @@ def attach(
     entries = [[f.owner, f.kind, f.count, f.text, f.of_a_test] for f in findings]
     setattr(report, ATTRIBUTE, entries)
     return section
+
+
+class Sections:
+    """Attaches the reported findings to each phase's report, and shows them on the call's.
+
+    pytest shows a passed test's sections (``-rA``) and a failure's from
+    its call report, and a setup or teardown report's only when it
+    failed (or under a title naming the teardown), so findings of those
+    phases are copied into the call report's sections too. Too late for
+    pytest-xdist's copy of a teardown finding; the teardown report
+    carries it there.
+    """
+
+    def __init__(self) -> None:
+        #: The running test's call report, until its teardown report is made,
+        #: and the report sections of its setup, for the call report.
+        self._call_report: pytest.TestReport | None = None
+        self._carried: list[tuple[str, str]] = []
+
+    def place(self, item: pytest.Item, report: pytest.TestReport, findings: Findings) -> None:
+        """Give ``report`` (just made for ``item``) the findings reported in its phase."""
+        when = report.when
+        if when == "call":
+            self._call_report = report
+            if self._carried:  # the setup's findings, shown with the call's
+                report.sections.extend(self._carried)
+                self._carried = []
+        if findings.pending:
+            section = attach(item, report, findings.take())
+            if when == "setup":
+                self._carried.append(section)
+            elif when == "teardown" and self._call_report is not None:
+                self._call_report.sections.append(section)
+        if when == "teardown":
+            self._call_report = None
+            if self._carried:
+                self._carried = []
 
 
 class Summary:

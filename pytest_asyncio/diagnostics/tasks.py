@@ -20,7 +20,7 @@ from typing import Any
 from pytest_asyncio import _asyncio_compat
 
 ASYNCIO_DIR = str(Path(asyncio.__file__).parent) + os.sep
-_PLUGIN_DIR = str(Path(__file__).parent.parent) + os.sep
+PLUGIN_DIR = str(Path(__file__).parent.parent) + os.sep
 _ASYNC_GEN_STEPS = ("async_generator_asend", "async_generator_athrow")
 
 
@@ -157,7 +157,7 @@ def _user_frames(awaitable: Any) -> Iterator[FrameType]:
             frame = _frame_of(awaitable)
             if frame is None:
                 return
-        if not frame.f_code.co_filename.startswith(_PLUGIN_DIR):
+        if not frame.f_code.co_filename.startswith(PLUGIN_DIR):
             yield frame
         awaiter = frame
         awaitable = _awaited_by(awaitable)

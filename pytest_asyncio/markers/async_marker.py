@@ -11,7 +11,13 @@ import pytest
 
 from pytest_asyncio import _compat, _messages
 from pytest_asyncio._runner import RunFailed, run_coroutine
-from pytest_asyncio._settings import Settings, Severity, parse_severity, parse_timeout
+from pytest_asyncio._settings import (
+    Settings,
+    Severity,
+    parse_blocked_threshold,
+    parse_severity,
+    parse_timeout,
+)
 from pytest_asyncio.clock.switch import FIXTURE_NAME as CLOCK_FIXTURE
 from pytest_asyncio.clock.switch import wants_virtual_clock
 from pytest_asyncio.loops.choose import choose_loop
@@ -20,13 +26,31 @@ from pytest_asyncio.loops.fixture import LoopFixture
 from pytest_asyncio.loops.process_pool import ProcessPoolLoopFixture
 from pytest_asyncio.loops.scopes import ScopeName, is_scope
 
-_ACCEPTED = frozenset({"clock", "diagnostics", "loop_factories", "loop_scope", "scope", "timeout"})
+_ACCEPTED = frozenset(
+    {
+        "blocked_threshold",
+        "clock",
+        "diagnostics",
+        "loop_factories",
+        "loop_scope",
+        "scope",
+        "timeout",
+    }
+)
 
 
 class AsyncTest:  # not a dataclass: 4x cheaper to import
     """What the plugin decided at collection time about one async test."""
 
-    __slots__ = ("diagnostics", "error", "loop_fixture", "marker", "timeout", "virtual_clock")
+    __slots__ = (
+        "blocked_threshold",
+        "diagnostics",
+        "error",
+        "loop_fixture",
+        "marker",
+        "timeout",
+        "virtual_clock",
+    )
 
     def __init__(
         self,
@@ -36,6 +60,7 @@ class AsyncTest:  # not a dataclass: 4x cheaper to import
         error: str | None = None,
         virtual_clock: bool = False,
         diagnostics: Severity | None = None,
+        blocked_threshold: float | None = None,
     ) -> None:
         self.marker = marker
         self.loop_fixture = loop_fixture
@@ -45,6 +70,8 @@ class AsyncTest:  # not a dataclass: 4x cheaper to import
         self.virtual_clock = virtual_clock
         #: The marker's ``diagnostics=``; ``None``: the configured severity.
         self.diagnostics: Severity | None = diagnostics
+        #: The marker's ``blocked_threshold=`` (0: not checked); ``None``: the configured one.
+        self.blocked_threshold = blocked_threshold
 
 
 class AsyncMarker:
@@ -71,7 +98,7 @@ class AsyncMarker:
         config.addinivalue_line(
             "markers",
             f"{cls.name}(loop_scope=None, timeout=None, loop_factories=None, "
-            f"clock=None, diagnostics=None): {cls.description}",
+            f"clock=None, diagnostics=None, blocked_threshold=None): {cls.description}",
         )
 
     def prepare(self, item: pytest.Function, mark: pytest.Mark | None) -> AsyncTest:
@@ -87,6 +114,7 @@ class AsyncMarker:
         loop_scope: ScopeName | None = None
         timeout = self.settings.timeout
         diagnostics: Severity | None = None
+        blocked: float | None = None
         try:
             scope = kwargs.get("loop_scope", kwargs.get("scope"))
             if scope is None or is_scope(scope):
@@ -102,6 +130,9 @@ class AsyncMarker:
                 virtual_clock = wants_virtual_clock(item, asked, self.settings.clock)
             if "diagnostics" in kwargs:
                 diagnostics = parse_severity(f"{item.nodeid}: diagnostics", kwargs["diagnostics"])
+            if "blocked_threshold" in kwargs:
+                option = f"{item.nodeid}: blocked_threshold"
+                blocked = parse_blocked_threshold(option, kwargs["blocked_threshold"]) or 0.0
         except pytest.UsageError as exc:
             error, virtual_clock = str(exc), False
         return AsyncTest(
@@ -111,6 +142,7 @@ class AsyncMarker:
             error=error,
             virtual_clock=virtual_clock,
             diagnostics=diagnostics,
+            blocked_threshold=blocked,
         )
 
     def loop_fixture_for(self, mark: pytest.Mark | None) -> str:

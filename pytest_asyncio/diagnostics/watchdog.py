@@ -1,0 +1,194 @@
+"""The loop watchdog: a step of the loop (a callback, one step of a task) that blocks it.
+
+While the plugin runs a test or an async fixture on a loop, one thread of
+the session looks at the loop thread's stack from time to time
+(``sys._current_frames()``), and nothing else: no hook inside the loop, so
+it works for every loop class (uvloop too) and costs the loop nothing. A
+step is recognised by the first frame on the stack above the loop's own
+machinery (asyncio's, the loop class's, the plugin's) and the frame the
+machinery called into: a new step has new frames. When one step is seen
+for at least the threshold, in real seconds (the virtual clock does not
+change them), the stack as it was then is kept for the report.
+
+The thread starts with the first watched run, wakes every quarter of the
+threshold while runs go on, and parks when a wake-up finds no run started
+since the one before.
+
+What it cannot see: C code that blocks without releasing the GIL (the
+thread samples once it gets the GIL, after the step); on loops that run
+no Python frame of their own per callback (uvloop), two steps of one task
+in a row, each held at the same frame, look like one.
+"""
+
+from __future__ import annotations
+
+import selectors
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from types import FrameType
+from typing import Any
+
+from pytest_asyncio._settings import DEFAULT_BLOCKED_THRESHOLD
+from pytest_asyncio.diagnostics.blocked import LIBRARY_DIRS, Blocked
+from pytest_asyncio.diagnostics.tasks import ASYNCIO_DIR, PLUGIN_DIR
+
+_MACHINERY_FILES = frozenset({selectors.__file__})
+
+
+@dataclass
+class _Run:
+    thread: int
+    frame: FrameType  # the plugin's frame that drives the loop
+    loop_class: type
+    owner: object
+    threshold: float
+
+
+@dataclass
+class _Candidate:
+    key: tuple[FrameType | None, FrameType]
+    first_seen: float
+    found: Blocked | None = None
+
+
+@dataclass
+class Watchdog:
+    """One per session: told of each run, it reports the steps that blocked a loop."""
+
+    #: Seconds a step may block, for the running test; ``None``: not watched.
+    threshold: float | None = None
+    #: The configured threshold (``None``: not checked).
+    configured: float | None = None
+    #: The run being watched, set and cleared by the loop thread.
+    run: _Run | None = None
+    #: What was found, for the diagnostics to take at the end of a test phase.
+    found: list[Blocked] = field(default_factory=list)
+    _runs: int = 0
+    _parked: bool = True
+    _thread: threading.Thread | None = None
+    _wake: threading.Event = field(default_factory=threading.Event)
+    _machinery: dict[type, tuple[str, ...]] = field(default_factory=dict)
+
+    def watch(self, loop: Any, owner: object) -> _Run | None:
+        """The loop thread starts a run of ``loop`` from the calling frame.
+
+        :returns: the run it replaced, to hand back to :meth:`unwatch`.
+        """
+        threshold = self.threshold
+        previous = self.run
+        self.run = _Run(threading.get_ident(), sys._getframe(1), type(loop), owner, threshold or 0)
+        self._runs += 1
+        if self._parked:
+            self._unpark()
+        return previous
+
+    def unwatch(self, previous: _Run | None) -> None:
+        """The run ended; watch the one it interrupted, if any."""
+        self.run = previous
+
+    def for_test(self, threshold: float | None, off: bool) -> None:
+        """A test's threshold: its marker's (``0``: not checked), or ``None`` for the configured.
+
+        :param off: the test's diagnostics are off.
+        """
+        self.threshold = (
+            None if off else (self.configured if threshold is None else threshold or None)
+        )
+
+    def end_session(self) -> None:
+        """Forget what was found and watch no more runs."""
+        self.found = []
+        self.threshold = None
+
+    def take(self) -> list[Blocked]:
+        """What was found since the last call."""
+        found, self.found = self.found, []
+        return found
+
+    def _unpark(self) -> None:
+        self._parked = False
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._main, name="pytest-asyncio loop watchdog", daemon=True
+            )
+            self._thread.start()
+        else:
+            self._wake.set()
+
+    def _main(self) -> None:
+        seen_runs = -1
+        candidate: _Candidate | None = None
+        watched: _Run | None = None
+        while True:
+            run = self.run
+            if run is None and self._runs == seen_runs:  # nothing ran since the last look
+                candidate = watched = None
+                self._parked = True
+                if self._runs == seen_runs:  # else watch() saw it awake: look again
+                    self._wake.wait()
+                    self._wake.clear()
+                self._parked = False
+                continue
+            seen_runs = self._runs
+            if run is not watched:
+                candidate, watched = None, run
+            elif run is not None:
+                candidate = self._look(run, candidate)
+            threshold = run.threshold if run is not None else DEFAULT_BLOCKED_THRESHOLD
+            # Closer looks while a step blocks, to measure how long.
+            time.sleep(threshold / (20 if candidate is not None else 4))
+
+    def _look(self, run: _Run, candidate: _Candidate | None) -> _Candidate | None:
+        """Sample the loop thread's stack once; the step seen, if one is running."""
+        leaf = sys._current_frames().get(run.thread)
+        stack: list[FrameType] = []
+        frame = leaf
+        while frame is not None and frame is not run.frame:
+            stack.append(frame)
+            frame = frame.f_back
+        if frame is None or not stack or self.run is not run:
+            return None  # the run has ended
+        stack.reverse()
+        machinery = self._machinery_of(run.loop_class)
+        if _is_in(stack[-1], machinery):
+            return None  # idle, or the loop's own work
+        first = next(
+            i for i, f in enumerate(stack) if not f.f_code.co_filename.startswith(machinery)
+        )
+        key = (stack[first - 1] if first else None, stack[first])
+        now = time.monotonic()
+        if candidate is None or candidate.key[0] is not key[0] or candidate.key[1] is not key[1]:
+            return _Candidate(key, now)
+        if candidate.found is not None:
+            candidate.found.last_seen = now
+        elif now - candidate.first_seen >= run.threshold:
+            frames = [
+                (f.f_code.co_filename, f.f_lineno or 0, f.f_code.co_name)
+                for f in stack[first:]
+                if not _is_in(f, machinery)
+            ]
+            candidate.found = Blocked(run.owner, frames, run.threshold, candidate.first_seen, now)
+            self.found.append(candidate.found)
+        return candidate
+
+    def _machinery_of(self, loop_class: type) -> tuple[str, ...]:
+        """File prefixes of the loop's own code: asyncio's, the plugin's, the loop class's."""
+        known = self._machinery.get(loop_class)
+        if known is None:
+            files = {ASYNCIO_DIR, PLUGIN_DIR, *_MACHINERY_FILES}
+            for klass in loop_class.__mro__:  # an installed loop class: uvloop's, qasync's
+                filename = getattr(sys.modules.get(klass.__module__), "__file__", None)
+                if filename and filename.startswith(LIBRARY_DIRS):
+                    files.add(filename)
+            known = self._machinery[loop_class] = tuple(sorted(files))
+        return known
+
+
+def _is_in(frame: FrameType, files: tuple[str, ...]) -> bool:
+    return frame.f_code.co_filename.startswith(files)
+
+
+#: The session's watchdog (the runner tells it of runs; the diagnostics configure it).
+WATCHDOG = Watchdog()
