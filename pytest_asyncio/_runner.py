@@ -94,7 +94,7 @@ def run_coroutine(
     if watchdog.threshold is None:
         run = TaskRun.run(task, timeout)
     else:
-        previous = watchdog.watch(loop, description)
+        previous = watchdog.watch(loop, description, _DRIVER)
         try:
             run = TaskRun.run(task, timeout)
         finally:
@@ -119,6 +119,10 @@ def run_coroutine(
     if run.error is not None:  # as raised by the task, without asyncio's frames above it
         raise run.error.with_traceback(_users_part(run.error.__traceback__))
     return task.result()
+
+
+#: The frame the watchdog finds below the loop's machinery on the stack.
+_DRIVER = run_coroutine.__code__
 
 
 def _cancelled(error: BaseException | None, description: str) -> TaskCancelled:

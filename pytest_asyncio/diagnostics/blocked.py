@@ -8,33 +8,50 @@ test or async fixture that ran and the stack where the loop was blocked.
 
 from __future__ import annotations
 
+import functools
 import linecache
 import os
-import sysconfig
-from dataclasses import dataclass
 
 from pytest_asyncio import _messages
 from pytest_asyncio.diagnostics.findings import Finding
 from pytest_asyncio.diagnostics.tasks import short_path
 from pytest_asyncio.warnings import BlockedLoopWarning
 
-#: Where installed code lives: the standard library and site-packages.
-LIBRARY_DIRS = tuple(
-    {os.path.join(sysconfig.get_paths()[key], "") for key in ("stdlib", "purelib", "platlib")}
-)
+
+@functools.cache
+def library_dirs() -> tuple[str, ...]:
+    """Where installed code lives: the standard library and site-packages.
+
+    Read when first needed: ``sysconfig`` costs a session's start noticeably.
+    """
+    import sysconfig
+
+    paths = sysconfig.get_paths()
+    return tuple({os.path.join(paths[key], "") for key in ("stdlib", "purelib", "platlib")})
 
 
-@dataclass
 class Blocked:
     """One step that blocked a loop: whose run, where, and for how long (at least)."""
 
-    #: The run's description: a test id, or a callable naming a fixture.
-    owner: object
-    #: The stack when the step had blocked for the threshold: ``(file, line, function)``.
-    stack: list[tuple[str, int, str]]
-    threshold: float
-    first_seen: float
-    last_seen: float
+    __slots__ = ("first_seen", "last_seen", "owner", "stack", "threshold")
+
+    def __init__(
+        self,
+        owner: object,
+        stack: list[tuple[str, int, str]],
+        threshold: float,
+        first_seen: float,
+        last_seen: float,
+    ) -> None:
+        """:param owner: the run's description: a test id, or a callable naming a fixture.
+        :param stack: the stack when the step had blocked for the threshold,
+            as ``(file, line, function)``, outermost first.
+        """
+        self.owner = owner
+        self.stack = stack
+        self.threshold = threshold
+        self.first_seen = first_seen
+        self.last_seen = last_seen
 
     @property
     def seconds(self) -> float:
@@ -44,7 +61,7 @@ class Blocked:
     def location(self) -> tuple[str, int]:
         """The deepest frame of the user's own code (not the standard library's)."""
         for filename, lineno, _ in reversed(self.stack):
-            if not filename.startswith(LIBRARY_DIRS):
+            if not filename.startswith(library_dirs()):
                 return filename, lineno
         filename, lineno, _ = self.stack[-1]
         return filename, lineno

@@ -56,6 +56,8 @@ class DiagnosticsPlugin:
         #: Findings made where raising is unsafe, for the end of the test phase.
         self.deferred: list[Finding] = []
         self.sections = summary.Sections()
+        self._outer: tuple[float | None, float | None] = (None, None)
+        self._threshold: float | None = None  # the configured one, in force
 
     def _current(self) -> Severity:
         return self.current
@@ -63,8 +65,11 @@ class DiagnosticsPlugin:
     def configure(self, severity: Severity, blocked_threshold: float | None) -> None:
         """Take the configured severity and blocked-loop threshold (at session start)."""
         self.configured = severity
-        self.watchdog.configured = blocked_threshold
+        watchdog = self.watchdog
+        self._outer = (watchdog.configured, watchdog.threshold)  # an outer session's (pytester)
+        watchdog.configured = blocked_threshold
         self.for_test(None, None)
+        self._threshold = watchdog.threshold
 
     def for_test(self, severity: Severity | None, blocked_threshold: float | None) -> None:
         """A test marker's severity and threshold (``None``: the configured ones)."""
@@ -73,7 +78,8 @@ class DiagnosticsPlugin:
 
     def end_of_test(self) -> None:
         """Back to the configured severity and threshold."""
-        self.for_test(None, None)
+        self.current = self.configured
+        self.watchdog.threshold = self._threshold
 
     def watch_loop(
         self, loop: asyncio.AbstractEventLoop, fixturedef: Any, request: pytest.FixtureRequest
@@ -211,7 +217,8 @@ class DiagnosticsPlugin:
     def pytest_sessionfinish(self) -> None:
         self.exceptions.drop_leftovers()
         self.deferred = []
-        self.watchdog.end_session()
+        self.watchdog.found = []
+        self.watchdog.configured, self.watchdog.threshold = self._outer
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(

@@ -10,9 +10,10 @@ machinery called into: a new step has new frames. When one step is seen
 for at least the threshold, in real seconds (the virtual clock does not
 change them), the stack as it was then is kept for the report.
 
-The thread starts with the first watched run, wakes every quarter of the
-threshold while runs go on, and parks when a wake-up finds no run started
-since the one before.
+The thread starts with the first watched run, wakes every half threshold
+while runs go on (more often while a step is seen blocking, to measure
+it), and parks when a wake-up finds no run started since the one before.
+A run costs the loop thread a tuple and three attribute stores.
 
 What it cannot see: C code that blocks without releasing the GIL (the
 thread samples once it gets the GIL, after the step); on loops that run
@@ -26,59 +27,57 @@ import selectors
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
-from types import FrameType
+from types import CodeType, FrameType
 from typing import Any
 
 from pytest_asyncio._settings import DEFAULT_BLOCKED_THRESHOLD
-from pytest_asyncio.diagnostics.blocked import LIBRARY_DIRS, Blocked
+from pytest_asyncio.diagnostics.blocked import Blocked, library_dirs
 from pytest_asyncio.diagnostics.tasks import ASYNCIO_DIR, PLUGIN_DIR
 
 _MACHINERY_FILES = frozenset({selectors.__file__})
 
-
-@dataclass
-class _Run:
-    thread: int
-    frame: FrameType  # the plugin's frame that drives the loop
-    loop_class: type
-    owner: object
-    threshold: float
+#: A run: the loop thread, the code of the plugin's frame driving the loop,
+#: the loop's class, whose run it is (a test id, or a fixture's describer)
+#: and the threshold.
+_Run = tuple[int, CodeType, type, object, float]
 
 
-@dataclass
 class _Candidate:
-    key: tuple[FrameType | None, FrameType]
-    first_seen: float
-    found: Blocked | None = None
+    """A step seen running: its key frames, since when, and its report once made."""
+
+    __slots__ = ("first_seen", "found", "key")
+
+    def __init__(self, key: tuple[FrameType | None, FrameType], first_seen: float) -> None:
+        self.key = key
+        self.first_seen = first_seen
+        self.found: Blocked | None = None
 
 
-@dataclass
 class Watchdog:
     """One per session: told of each run, it reports the steps that blocked a loop."""
 
-    #: Seconds a step may block, for the running test; ``None``: not watched.
-    threshold: float | None = None
-    #: The configured threshold (``None``: not checked).
-    configured: float | None = None
-    #: The run being watched, set and cleared by the loop thread.
-    run: _Run | None = None
-    #: What was found, for the diagnostics to take at the end of a test phase.
-    found: list[Blocked] = field(default_factory=list)
-    _runs: int = 0
-    _parked: bool = True
-    _thread: threading.Thread | None = None
-    _wake: threading.Event = field(default_factory=threading.Event)
-    _machinery: dict[type, tuple[str, ...]] = field(default_factory=dict)
+    def __init__(self) -> None:
+        #: Seconds a step may block, for the running test; ``None``: not watched.
+        self.threshold: float | None = None
+        #: The configured threshold (``None``: not checked).
+        self.configured: float | None = None
+        #: The run being watched, set and cleared by the loop thread.
+        self.run: _Run | None = None
+        #: What was found, for the diagnostics to take at the end of a test phase.
+        self.found: list[Blocked] = []
+        self._runs = 0
+        self._parked = True
+        self._thread: threading.Thread | None = None
+        self._wake = threading.Event()
+        self._machinery: dict[type, tuple[str, ...]] = {}
 
-    def watch(self, loop: Any, owner: object) -> _Run | None:
-        """The loop thread starts a run of ``loop`` from the calling frame.
+    def watch(self, loop: Any, owner: object, driver: CodeType) -> _Run | None:
+        """The loop thread starts a run of ``loop``, driven from a frame running ``driver``.
 
         :returns: the run it replaced, to hand back to :meth:`unwatch`.
         """
-        threshold = self.threshold
         previous = self.run
-        self.run = _Run(threading.get_ident(), sys._getframe(1), type(loop), owner, threshold or 0)
+        self.run = (threading.get_ident(), driver, type(loop), owner, self.threshold or 0.0)
         self._runs += 1
         if self._parked:
             self._unpark()
@@ -93,14 +92,9 @@ class Watchdog:
 
         :param off: the test's diagnostics are off.
         """
-        self.threshold = (
-            None if off else (self.configured if threshold is None else threshold or None)
-        )
-
-    def end_session(self) -> None:
-        """Forget what was found and watch no more runs."""
-        self.found = []
-        self.threshold = None
+        if threshold is None:
+            threshold = self.configured
+        self.threshold = None if off else threshold or None
 
     def take(self) -> list[Blocked]:
         """What was found since the last call."""
@@ -136,40 +130,38 @@ class Watchdog:
                 candidate, watched = None, run
             elif run is not None:
                 candidate = self._look(run, candidate)
-            threshold = run.threshold if run is not None else DEFAULT_BLOCKED_THRESHOLD
+            threshold = run[4] if run is not None else DEFAULT_BLOCKED_THRESHOLD
             # Closer looks while a step blocks, to measure how long.
-            time.sleep(threshold / (20 if candidate is not None else 4))
+            time.sleep(threshold / (20 if candidate is not None else 2))
 
     def _look(self, run: _Run, candidate: _Candidate | None) -> _Candidate | None:
         """Sample the loop thread's stack once; the step seen, if one is running."""
-        leaf = sys._current_frames().get(run.thread)
+        thread, driver, loop_class, owner, threshold = run
         stack: list[FrameType] = []
-        frame = leaf
-        while frame is not None and frame is not run.frame:
+        frame = sys._current_frames().get(thread)
+        while frame is not None and frame.f_code is not driver:
             stack.append(frame)
             frame = frame.f_back
         if frame is None or not stack or self.run is not run:
             return None  # the run has ended
         stack.reverse()
-        machinery = self._machinery_of(run.loop_class)
+        machinery = self._machinery_of(loop_class)
         if _is_in(stack[-1], machinery):
             return None  # idle, or the loop's own work
-        first = next(
-            i for i, f in enumerate(stack) if not f.f_code.co_filename.startswith(machinery)
-        )
+        first = next(i for i, f in enumerate(stack) if not _is_in(f, machinery))
         key = (stack[first - 1] if first else None, stack[first])
         now = time.monotonic()
         if candidate is None or candidate.key[0] is not key[0] or candidate.key[1] is not key[1]:
             return _Candidate(key, now)
         if candidate.found is not None:
             candidate.found.last_seen = now
-        elif now - candidate.first_seen >= run.threshold:
+        elif now - candidate.first_seen >= threshold:
             frames = [
                 (f.f_code.co_filename, f.f_lineno or 0, f.f_code.co_name)
                 for f in stack[first:]
                 if not _is_in(f, machinery)
             ]
-            candidate.found = Blocked(run.owner, frames, run.threshold, candidate.first_seen, now)
+            candidate.found = Blocked(owner, frames, threshold, candidate.first_seen, now)
             self.found.append(candidate.found)
         return candidate
 
@@ -180,7 +172,7 @@ class Watchdog:
             files = {ASYNCIO_DIR, PLUGIN_DIR, *_MACHINERY_FILES}
             for klass in loop_class.__mro__:  # an installed loop class: uvloop's, qasync's
                 filename = getattr(sys.modules.get(klass.__module__), "__file__", None)
-                if filename and filename.startswith(LIBRARY_DIRS):
+                if filename and filename.startswith(library_dirs()):
                     files.add(filename)
             known = self._machinery[loop_class] = tuple(sorted(files))
         return known
