@@ -68,7 +68,7 @@ class Blocked:
 
     def where(self) -> str:
         """The stack as indented ``file:line in function`` lines with their source."""
-        lines = []
+        lines: list[str] = []
         for filename, lineno, name in self.stack:
             lines.append(f"  {short_path(filename)}:{lineno} in {name}")
             source = linecache.getline(filename, lineno).strip()
@@ -79,7 +79,7 @@ class Blocked:
 
 def blocked_loops(found: list[Blocked], test: str) -> list[Finding]:
     """The findings for steps that blocked a loop during a phase of ``test``."""
-    findings = []
+    findings: list[Finding] = []
     for blocked in found:
         owner = blocked.owner
         whose = _messages.blocked_owner(

@@ -27,6 +27,7 @@ import selectors
 import sys
 import threading
 import time
+from collections.abc import Callable
 from types import CodeType, FrameType
 from typing import Any
 
@@ -35,6 +36,9 @@ from pytest_asyncio.diagnostics.blocked import Blocked, library_dirs
 from pytest_asyncio.diagnostics.tasks import ASYNCIO_DIR, PLUGIN_DIR
 
 _MACHINERY_FILES = frozenset({selectors.__file__})
+
+#: Every thread's current frame: documented by CPython, named as private.
+_current_frames: Callable[[], dict[int, FrameType]] = getattr(sys, "_current_frames")  # noqa: B009
 
 #: A run: the loop thread, the code of the plugin's frame driving the loop,
 #: the loop's class, whose run it is (a test id, or a fixture's describer)
@@ -138,7 +142,7 @@ class Watchdog:
         """Sample the loop thread's stack once; the step seen, if one is running."""
         thread, driver, loop_class, owner, threshold = run
         stack: list[FrameType] = []
-        frame = sys._current_frames().get(thread)
+        frame = _current_frames().get(thread)
         while frame is not None and frame.f_code is not driver:
             stack.append(frame)
             frame = frame.f_back
