@@ -90,15 +90,11 @@ def run_coroutine(
         task = loop.create_task(coro, context=context)
     else:  # a 3.10 task runs in a copy of the context it is created in
         task = context.run(loop.create_task, InContext(coro, context))
-    watchdog = WATCHDOG
-    if watchdog.threshold is None:
-        run = TaskRun.run(task, timeout)
-    else:
-        previous = watchdog.watch(loop, description, _DRIVER)
-        try:
-            run = TaskRun.run(task, timeout)
-        finally:
-            watchdog.unwatch(previous)
+    run = (
+        TaskRun.run(task, timeout)
+        if WATCHDOG.threshold is None
+        else _watched(task, timeout, description)
+    )
     if run.presses or run.escaped is not None:
         retrieve(task)
         if run.escaped is not None:  # e.g. pytest-timeout's failure, raised in a signal handler
@@ -121,8 +117,17 @@ def run_coroutine(
     return task.result()
 
 
+def _watched(task: asyncio.Task[Any], timeout: float | None, description: object) -> TaskRun:
+    """Run ``task`` with the loop watchdog watching (see ``diagnostics.watchdog``)."""
+    previous = WATCHDOG.watch(task.get_loop(), description, _DRIVER)
+    try:
+        return TaskRun.run(task, timeout)
+    finally:
+        WATCHDOG.unwatch(previous)
+
+
 #: The frame the watchdog finds below the loop's machinery on the stack.
-_DRIVER = run_coroutine.__code__
+_DRIVER = _watched.__code__
 
 
 def _cancelled(error: BaseException | None, description: str) -> TaskCancelled:

@@ -52,6 +52,7 @@ def test_markers_are_listed_for_strict_markers(pytester: pytest.Pytester) -> Non
             "@pytest.mark.asyncio(loop_scope=None, timeout=None, loop_factories=None, "
             "clock=None, diagnostics=None, blocked_threshold=None): *event_loop*",
             "@pytest.mark.asyncio_process_pool(loop_scope=None, timeout=None, "
-            "loop_factories=None, clock=None, diagnostics=None): *process pool*",
+            "loop_factories=None, clock=None, diagnostics=None, "
+            "blocked_threshold=None): *process pool*",
         ]
     )
