@@ -84,12 +84,7 @@ def run_coroutine(
     __tracebackhide__ = True  # pytest: show the user's frames, not this bridge
     if loop.is_closed() or loop.is_running():
         _refuse(loop, coro, _text(description))
-    if context is None:
-        task = loop.create_task(coro)
-    elif sys.version_info >= (3, 11):
-        task = loop.create_task(coro, context=context)
-    else:  # a 3.10 task runs in a copy of the context it is created in
-        task = context.run(loop.create_task, InContext(coro, context))
+    task = _new_task(loop, coro, context)
     run = (
         TaskRun.run(task, timeout)
         if WATCHDOG.threshold is None
@@ -115,6 +110,19 @@ def run_coroutine(
     if run.error is not None:  # as raised by the task, without asyncio's frames above it
         raise run.error.with_traceback(_users_part(run.error.__traceback__))
     return task.result()
+
+
+def _new_task(
+    loop: asyncio.AbstractEventLoop,
+    coro: Coroutine[Any, Any, T],
+    context: contextvars.Context | None,
+) -> asyncio.Task[T]:
+    if context is None:
+        return loop.create_task(coro)
+    if sys.version_info >= (3, 11):
+        return loop.create_task(coro, context=context)
+    # a 3.10 task runs in a copy of the context it is created in
+    return context.run(loop.create_task, InContext(coro, context))
 
 
 def _watched(task: asyncio.Task[Any], timeout: float | None, description: object) -> TaskRun:
