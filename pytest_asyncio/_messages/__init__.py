@@ -25,6 +25,7 @@ from pytest_asyncio._messages.diagnostics import (
     FINDING_KINDS,
     SEVERITIES,
     STOP_WHEN_CANCELLED,
+    TASK_CREATION_HINT,
     blocked_loop,
     blocked_owner,
     diagnostics_owner,
@@ -41,6 +42,7 @@ from pytest_asyncio._messages.diagnostics import (
     loop_left_open,
     loop_owner,
     stubborn_tasks,
+    task_created_at,
 )
 from pytest_asyncio._messages.fixtures import (
     async_generator_did_not_yield,
@@ -114,6 +116,7 @@ __all__ = [
     "SCOPES",
     "SEVERITIES",
     "STOP_WHEN_CANCELLED",
+    "TASK_CREATION_HINT",
     "VALID_CLOCKS",
     "VALID_MODES",
     "async_generator_did_not_yield",
@@ -180,6 +183,7 @@ __all__ = [
     "shared_loop",
     "stubborn_tasks",
     "task_cancelled",
+    "task_created_at",
     "tasks_refused_to_stop",
     "test_timed_out",
     "two_plugin_classes",

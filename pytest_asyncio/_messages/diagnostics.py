@@ -214,3 +214,12 @@ def invalid_blocked_threshold(option: str, value: object) -> str:
         f"{option}: {value!r} is not a number of seconds. Give the real seconds one step "
         "of the loop may run before it is reported (default 0.1), or 0 to turn the check off."
     )
+
+
+def task_created_at(path: str, lineno: int) -> str:
+    """Appended to a task's description: the user's line that created it."""
+    return f", created at {path}:{lineno}"
+
+
+#: Appended to the description of a task that runs none of the user's code.
+TASK_CREATION_HINT = " (--asyncio-debug shows the line that created it)"

@@ -17,7 +17,7 @@ from pathlib import Path
 from types import CodeType, FrameType, TracebackType
 from typing import Any
 
-from pytest_asyncio import _asyncio_compat
+from pytest_asyncio import _asyncio_compat, _messages
 
 ASYNCIO_DIR = str(Path(asyncio.__file__).parent) + os.sep
 PLUGIN_DIR = str(Path(__file__).parent.parent) + os.sep
@@ -51,7 +51,28 @@ def describe(task: asyncio.Task[Any]) -> str:
     coro = task.get_coro()
     name = getattr(coro, "__qualname__", None) or repr(coro)
     filename, lineno = location(task)
-    return f"{task.get_name()} running {name}() at {short_path(filename)}:{lineno}"
+    text = f"{task.get_name()} running {name}() at {short_path(filename)}:{lineno}"
+    created = created_at(task)
+    if created is not None:
+        return text + _messages.task_created_at(short_path(created[0]), created[1])
+    if filename.startswith(ASYNCIO_DIR):  # no line of the user's to show
+        return text + _messages.TASK_CREATION_HINT
+    return text
+
+
+def created_at(task: asyncio.Task[Any]) -> tuple[str, int] | None:
+    """The user's line that created ``task``, as ``(filename, lineno)``, if known.
+
+    asyncio keeps the stack where each task was created while its loop is
+    in debug mode (``--asyncio-debug``), and only then: recording it costs
+    every task.
+    """
+    stack = getattr(task, "_source_traceback", None) or ()
+    for entry in reversed(stack):
+        filename = getattr(entry, "filename", "")
+        if filename and not filename.startswith((ASYNCIO_DIR, PLUGIN_DIR)):
+            return filename, getattr(entry, "lineno", 0) or 0
+    return None
 
 
 def location(task: asyncio.Task[Any]) -> tuple[str, int]:

@@ -11,9 +11,11 @@ for at least the threshold, in real seconds (the virtual clock does not
 change them), the stack as it was then is kept for the report.
 
 The thread starts with the first watched run, wakes every half threshold
-while runs go on (more often while a step is seen blocking, to measure
+while runs go on, looks at the stack once a run has lasted from one
+wake-up to the next (more often while a step is seen blocking, to measure
 it), and parks when a wake-up finds no run started since the one before.
-A run costs the loop thread a tuple and three attribute stores.
+So a step is certain to be found once it lasts about twice the threshold.
+A run costs the loop thread a tuple and a few attribute stores.
 
 What it cannot see: C code that blocks without releasing the GIL (the
 thread samples once it gets the GIL, after the step); on loops that run
@@ -72,7 +74,9 @@ class Watchdog:
         self._runs = 0
         self._parked = True
         self._thread: threading.Thread | None = None
-        self._wake = threading.Event()
+        #: Held while the thread is parked; released by :meth:`watch` to wake it.
+        #: (A bare lock: an Event costs both threads several Python calls.)
+        self._gate = threading.Lock()
         self._machinery: dict[type, tuple[str, ...]] = {}
 
     def watch(self, loop: Any, owner: object, driver: CodeType) -> _Run | None:
@@ -112,8 +116,8 @@ class Watchdog:
                 target=self._main, name="pytest-asyncio loop watchdog", daemon=True
             )
             self._thread.start()
-        else:
-            self._wake.set()
+        else:  # the gate is held: the thread took it before it said it parked
+            self._gate.release()
 
     def _main(self) -> None:
         seen_runs = -1
@@ -123,11 +127,7 @@ class Watchdog:
             run = self.run
             if run is None and self._runs == seen_runs:  # nothing ran since the last look
                 candidate = watched = None
-                self._parked = True
-                if self._runs == seen_runs:  # else watch() saw it awake: look again
-                    self._wake.wait()
-                    self._wake.clear()
-                self._parked = False
+                self._park(seen_runs)
                 continue
             seen_runs = self._runs
             if run is not watched:
@@ -137,6 +137,20 @@ class Watchdog:
             threshold = run[4] if run is not None else DEFAULT_BLOCKED_THRESHOLD
             # Closer looks while a step blocks, to measure how long.
             time.sleep(threshold / (20 if candidate is not None else 2))
+
+    def _park(self, seen_runs: int) -> None:
+        """Sleep until :meth:`watch` releases the gate (or a second passes).
+
+        Only :meth:`watch` releases the gate, once for each time it finds
+        the thread parked, and the thread holds the gate before it says so:
+        a release never meets an open gate. A run that starts just as the
+        thread parks is looked at a second later.
+        """
+        self._gate.acquire(blocking=False)  # closed again, if a wake-up left it open
+        self._parked = True
+        if self._runs == seen_runs:
+            self._gate.acquire(timeout=1.0)
+        self._parked = False
 
     def _look(self, run: _Run, candidate: _Candidate | None) -> _Candidate | None:
         """Sample the loop thread's stack once; the step seen, if one is running."""
