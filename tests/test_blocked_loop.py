@@ -306,3 +306,24 @@ def test_no_report_without_a_blocked_step(
     result = run_clean()
     result.assert_outcomes(passed=1)
     assert "asyncio diagnostics" not in result.stdout.str()
+
+
+def test_the_watchdog_thread_does_not_hold_the_virtual_clock(pytester: pytest.Pytester) -> None:
+    """A thread started during a test makes a virtual-clock loop wait in real time,
+    since it could wake the loop; the watchdog's own thread, started by the
+    session's first async test, is not such a thread."""
+    pytester.makepyfile(
+        """
+        import asyncio
+        import time
+        import pytest
+
+        @pytest.mark.asyncio(clock="virtual")
+        async def test_first_async_test_of_the_session():
+            started = time.monotonic()
+            await asyncio.sleep(30)
+            assert time.monotonic() - started < 5
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import threading
 
-#: Modules whose threads serve executors, never the user's code directly.
-_HELPER_MODULES = ("concurrent.futures.", "multiprocessing.")
+#: Modules whose threads serve executors, never the user's code directly,
+#: and the plugin's own (the loop watchdog), which never hand a loop work.
+_HELPER_MODULES = ("concurrent.futures.", "multiprocessing.", "pytest_asyncio.")
 
 
 def running() -> frozenset[threading.Thread]:
