@@ -8,6 +8,7 @@ from pytest_asyncio.asyncio_plugin import AsyncioPlugin
 from pytest_asyncio.clock import ClockUnsupported, VirtualClock
 from pytest_asyncio.clock.switch import VirtualClockFixture
 from pytest_asyncio.errors import (
+    BlockedLoopError,
     DiagnosticError,
     LeakedLoopError,
     LeakedProcessError,
@@ -44,6 +45,7 @@ except _metadata.PackageNotFoundError:  # imported from a checkout that was neve
 __all__ = [
     "AsyncMarker",
     "AsyncioPlugin",
+    "BlockedLoopError",
     "BlockedLoopWarning",
     "ClockUnsupported",
     "DiagnosticError",

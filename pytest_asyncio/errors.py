@@ -11,6 +11,7 @@ not warnings.
 from __future__ import annotations
 
 from pytest_asyncio.warnings import (
+    BlockedLoopWarning,
     DiagnosticWarning,
     LeakedLoopWarning,
     LeakedProcessWarning,
@@ -19,6 +20,7 @@ from pytest_asyncio.warnings import (
 )
 
 __all__ = [
+    "BlockedLoopError",
     "DiagnosticError",
     "LeakedLoopError",
     "LeakedProcessError",
@@ -74,11 +76,21 @@ class LeakedProcessError(DiagnosticError):
     __module__ = "pytest_asyncio"
 
 
+class BlockedLoopError(DiagnosticError):
+    """One step of a loop ran longer than the threshold (``error`` mode).
+
+    The counterpart of :class:`~pytest_asyncio.BlockedLoopWarning`.
+    """
+
+    __module__ = "pytest_asyncio"
+
+
 _ERRORS: dict[type[DiagnosticWarning], type[DiagnosticError]] = {
     LeakedTaskWarning: LeakedTaskError,
     LoopExceptionWarning: LoopExceptionError,
     LeakedLoopWarning: LeakedLoopError,
     LeakedProcessWarning: LeakedProcessError,
+    BlockedLoopWarning: BlockedLoopError,
 }
 
 

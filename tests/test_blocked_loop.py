@@ -36,9 +36,10 @@ SLEEPS_IN_A_HELPER = """
 COUNT = _messages.finding_count("blocked", 1)
 
 
-def test_public_class() -> None:
+def test_public_classes() -> None:
     assert issubclass(pytest_asyncio.BlockedLoopWarning, pytest_asyncio.DiagnosticWarning)
-    assert "BlockedLoopWarning" in pytest_asyncio.__all__
+    assert issubclass(pytest_asyncio.BlockedLoopError, pytest_asyncio.DiagnosticError)
+    assert {"BlockedLoopWarning", "BlockedLoopError"} <= set(pytest_asyncio.__all__)
 
 
 def test_reported_with_the_line_that_blocked(
@@ -74,7 +75,7 @@ def test_error_fails_the_test(pytester: pytest.Pytester, run_clean: RunClean) ->
     pytester.makepyfile(SLEEPS_IN_A_HELPER)
     result = run_clean("--asyncio-diagnostics=error")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["E   pytest_asyncio.BlockedLoopWarning: test *::test_fetches*"])
+    result.stdout.fnmatch_lines(["E   pytest_asyncio.BlockedLoopError: test *::test_fetches*"])
 
 
 def test_warn_points_at_the_blocking_line(pytester: pytest.Pytester, run_clean: RunClean) -> None:
