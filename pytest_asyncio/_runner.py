@@ -88,7 +88,7 @@ def run_coroutine(
     run = (
         TaskRun.run(task, timeout)
         if WATCHDOG.threshold is None
-        else _watched(task, timeout, description)
+        else WATCHDOG.watching(TaskRun.run, task, timeout, description)
     )
     if run.presses or run.escaped is not None:
         retrieve(task)
@@ -123,19 +123,6 @@ def _new_task(
         return loop.create_task(coro, context=context)
     # a 3.10 task runs in a copy of the context it is created in
     return context.run(loop.create_task, InContext(coro, context))
-
-
-def _watched(task: asyncio.Task[Any], timeout: float | None, description: object) -> TaskRun:
-    """Run ``task`` with the loop watchdog watching (see ``diagnostics.watchdog``)."""
-    previous = WATCHDOG.watch(task.get_loop(), description, _DRIVER)
-    try:
-        return TaskRun.run(task, timeout)
-    finally:
-        WATCHDOG.unwatch(previous)
-
-
-#: The frame the watchdog finds below the loop's machinery on the stack.
-_DRIVER = _watched.__code__
 
 
 def _cancelled(error: BaseException | None, description: str) -> TaskCancelled:

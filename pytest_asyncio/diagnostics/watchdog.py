@@ -25,13 +25,14 @@ in a row, each held at the same frame, look like one.
 
 from __future__ import annotations
 
+import asyncio
 import selectors
 import sys
 import threading
 import time
 from collections.abc import Callable
 from types import CodeType, FrameType
-from typing import Any
+from typing import Any, TypeVar
 
 from pytest_asyncio._settings import DEFAULT_BLOCKED_THRESHOLD
 from pytest_asyncio.diagnostics.blocked import Blocked, library_dirs
@@ -41,6 +42,8 @@ _MACHINERY_FILES = frozenset({selectors.__file__})
 
 #: Every thread's current frame: documented by CPython, named as private.
 _current_frames: Callable[[], dict[int, FrameType]] = getattr(sys, "_current_frames")  # noqa: B009
+
+R = TypeVar("R")
 
 #: A run: the loop thread, the code of the plugin's frame driving the loop,
 #: the loop's class, whose run it is (a test id, or a fixture's describer)
@@ -79,21 +82,27 @@ class Watchdog:
         self._gate = threading.Lock()
         self._machinery: dict[type, tuple[str, ...]] = {}
 
-    def watch(self, loop: Any, owner: object, driver: CodeType) -> _Run | None:
-        """The loop thread starts a run of ``loop``, driven from a frame running ``driver``.
+    def watching(
+        self,
+        run: Callable[[asyncio.Task[Any], float | None], R],
+        task: asyncio.Task[Any],
+        timeout: float | None,
+        owner: object,
+    ) -> R:
+        """Call ``run(task, timeout)``, which drives ``task``'s loop, and watch that loop.
 
-        :returns: the run it replaced, to hand back to :meth:`unwatch`.
+        :param owner: whose run it is: a test id, or a callable naming a fixture.
         """
-        previous = self.run
-        self.run = (threading.get_ident(), driver, type(loop), owner, self.threshold or 0.0)
+        previous = self.run  # a run this one interrupts (an inner session's)
+        loop_class = type(task.get_loop())
+        self.run = (threading.get_ident(), _WATCHING, loop_class, owner, self.threshold or 0.0)
         self._runs += 1
         if self._parked:
             self._unpark()
-        return previous
-
-    def unwatch(self, previous: _Run | None) -> None:
-        """The run ended; watch the one it interrupted, if any."""
-        self.run = previous
+        try:
+            return run(task, timeout)
+        finally:
+            self.run = previous
 
     def for_test(self, threshold: float | None, off: bool) -> None:
         """A test's threshold: its marker's (``0``: not checked), or ``None`` for the configured.
@@ -199,6 +208,9 @@ class Watchdog:
 def _is_in(frame: FrameType, files: tuple[str, ...]) -> bool:
     return frame.f_code.co_filename.startswith(files)
 
+
+#: The code of the frame the watchdog finds below the loop's machinery.
+_WATCHING = Watchdog.watching.__code__
 
 #: The session's watchdog (the runner tells it of runs; the diagnostics configure it).
 WATCHDOG = Watchdog()
