@@ -160,24 +160,50 @@ def test_the_virtual_clock_measures_real_time(
     result.stdout.fnmatch_lines([f"*::test_blocks: {COUNT}", "Total: *(1 test)*"])
 
 
+UVLOOP_CONFTEST = """
+    import uvloop
+    from pytest_asyncio import LoopFixture
+
+    class UvloopLoop(LoopFixture):
+        def new_loop(self):
+            return uvloop.new_event_loop()
+
+    event_loop = UvloopLoop.fixture()
+"""
+
+
 def test_on_uvloop(pytester: pytest.Pytester, run_clean: RunClean) -> None:
     pytest.importorskip("uvloop")
-    pytester.makeconftest(
-        """
-        import uvloop
-        from pytest_asyncio import LoopFixture
-
-        class UvloopLoop(LoopFixture):
-            def new_loop(self):
-                return uvloop.new_event_loop()
-
-        event_loop = UvloopLoop.fixture()
-        """
-    )
+    pytester.makeconftest(UVLOOP_CONFTEST)
     pytester.makepyfile(SLEEPS_IN_A_HELPER)
     result = run_clean("-rA")
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["*::test_fetches blocked the event loop*", "    time.sleep(0.4)"])
+
+
+def test_short_steps_on_uvloop(pytester: pytest.Pytester, run_clean: RunClean) -> None:
+    """uvloop runs no Python frame per callback: a new call of the helper is a new step."""
+    pytest.importorskip("uvloop")
+    pytester.makeconftest(UVLOOP_CONFTEST)
+    pytester.makepyfile(
+        """
+        import asyncio
+        import time
+        import pytest
+
+        def work():
+            time.sleep(0.04)
+
+        @pytest.mark.asyncio
+        async def test_it():
+            for _ in range(8):
+                work()
+                await asyncio.sleep(0)
+        """
+    )
+    result = run_clean()
+    result.assert_outcomes(passed=1)
+    assert "asyncio diagnostics" not in result.stdout.str()
 
 
 @pytest.mark.parametrize(

@@ -19,8 +19,9 @@ A run costs the loop thread a tuple and a few attribute stores.
 
 What it cannot see: C code that blocks without releasing the GIL (the
 thread samples once it gets the GIL, after the step); on loops that run
-no Python frame of their own per callback (uvloop), two steps of one task
-in a row, each held at the same frame, look like one.
+no Python frame of their own per callback (uvloop), steps are told apart
+by the user's frames only (see ``_step_key``), so two steps of one
+coroutine held on the same line of its own look like one.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ class _Candidate:
 
     __slots__ = ("first_seen", "found", "key")
 
-    def __init__(self, key: tuple[FrameType | None, FrameType], first_seen: float) -> None:
+    def __init__(self, key: tuple[FrameType, ...], first_seen: float) -> None:
         self.key = key
         self.first_seen = first_seen
         self.found: Blocked | None = None
@@ -176,9 +177,9 @@ class Watchdog:
         if _is_in(stack[-1], machinery):
             return None  # idle, or the loop's own work
         first = next(i for i, f in enumerate(stack) if not _is_in(f, machinery))
-        key = (stack[first - 1] if first else None, stack[first])
+        key = _step_key(stack, first)
         now = time.monotonic()
-        if candidate is None or candidate.key[0] is not key[0] or candidate.key[1] is not key[1]:
+        if candidate is None or not _same(candidate.key, key):
             return _Candidate(key, now)
         if candidate.found is not None:
             candidate.found.last_seen = now
@@ -203,6 +204,22 @@ class Watchdog:
                     files.add(filename)
             known = self._machinery[loop_class] = tuple(sorted(files))
         return known
+
+
+def _step_key(stack: list[FrameType], first: int) -> tuple[FrameType, ...]:
+    """The frames that tell one step from the next: the loop's frame that called
+    the user's (asyncio's ``Handle._run``, new for each callback) and the
+    user's first. A loop that runs no Python frame per callback (uvloop) has
+    only the plugin's frame there: then all the user's frames count, so that
+    a new call of a function is a new step (a false report is worse than a
+    missed one)."""
+    if first and not stack[first - 1].f_code.co_filename.startswith(PLUGIN_DIR):
+        return stack[first - 1], stack[first]
+    return tuple(stack[first:])
+
+
+def _same(one: tuple[FrameType, ...], other: tuple[FrameType, ...]) -> bool:
+    return len(one) == len(other) and all(a is b for a, b in zip(one, other, strict=True))
 
 
 def _is_in(frame: FrameType, files: tuple[str, ...]) -> bool:
