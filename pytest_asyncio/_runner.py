@@ -28,11 +28,10 @@ import types
 from collections.abc import Callable, Coroutine
 from typing import Any, NoReturn, TypeVar
 
-from pytest_asyncio import _messages, _task_run
+from pytest_asyncio import _messages, _task_run, _tasks
 from pytest_asyncio._in_context import InContext
 from pytest_asyncio._task_run import TaskRun, retrieve
-from pytest_asyncio.diagnostics import tasks
-from pytest_asyncio.diagnostics.watchdog import WATCHDOG
+from pytest_asyncio._watchdog import WATCHDOG
 
 T = TypeVar("T")
 
@@ -168,7 +167,7 @@ def _users_part(tb: types.TracebackType | None) -> types.TracebackType | None:
     """
     while tb is not None and tb.tb_next is not None:
         filename = tb.tb_frame.f_code.co_filename
-        if filename not in _BRIDGE_FILES and not filename.startswith(tasks.ASYNCIO_DIR):
+        if filename not in _BRIDGE_FILES and not filename.startswith(_tasks.ASYNCIO_DIR):
             break
         tb = tb.tb_next
     return tb

@@ -17,9 +17,8 @@ from collections.abc import Callable, Coroutine
 from types import FrameType
 from typing import Any
 
-from pytest_asyncio import _asyncio_compat, _messages
+from pytest_asyncio import _asyncio_compat, _messages, _tasks
 from pytest_asyncio._interrupts import INTERRUPTS
-from pytest_asyncio.diagnostics import tasks
 
 #: Seconds a cancelled task may take to finish (its ``finally`` blocks and
 #: ``async with`` exits) before the plugin stops waiting for it.
@@ -170,7 +169,7 @@ class TaskRun:
             self.stopped = True
         elif self.escaped is None:
             self.escaped = exc
-            self.waiting = tasks.waiting_at(task, exc)
+            self.waiting = _tasks.waiting_at(task, exc)
 
     def _arm(self, delay: float, callback: Callable[[], None]) -> None:
         if self._timer is not None:
@@ -181,7 +180,7 @@ class TaskRun:
         if self.task.done():
             return
         task = self.task
-        self.expired = tasks.where(task), tasks.others(task)
+        self.expired = _tasks.where(task), _tasks.others(task)
         task.cancel()
         self._arm(CANCEL_GRACE, self._give_up)
 
@@ -195,7 +194,7 @@ class TaskRun:
         """
         if self.task.done():
             return
-        self.refused = tasks.where(self.task)
+        self.refused = _tasks.where(self.task)
         _abandon(self.task, _AGAIN if pressed_again else _REPORTED)
         self.loop.stop()
 
@@ -231,7 +230,7 @@ class TaskRun:
         if self._ended or self.task.done():
             return
         if self._heard == 1:  # as asyncio.Runner: cancel, let it unwind
-            frame = tasks.suspended_in(self.task)
+            frame = _tasks.suspended_in(self.task)
             self._pressed_at = None if frame is None else (frame, frame.f_lineno)
             self.task.cancel()
             self._arm(CANCEL_GRACE, self._give_up)

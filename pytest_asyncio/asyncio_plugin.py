@@ -21,7 +21,7 @@ from pytest_asyncio._interrupts import INTERRUPTS
 from pytest_asyncio._settings import Settings
 from pytest_asyncio.clock.switch import SWITCH, ClockSwitch
 from pytest_asyncio.collection import Classifier
-from pytest_asyncio.diagnostics.hooks import DiagnosticsPlugin
+from pytest_asyncio.diagnostics.observer import DiagnosticsPlugin
 from pytest_asyncio.fixture_setup import FixtureSetup
 from pytest_asyncio.fixtures.async_fixtures import AsyncFixtureAdapter
 from pytest_asyncio.fixtures.base import Fixture

@@ -21,7 +21,7 @@ import pytest
 
 from pytest_asyncio import _asyncio_compat, _messages
 from pytest_asyncio.diagnostics import loops as leaks
-from pytest_asyncio.diagnostics.hooks import DiagnosticsPlugin
+from pytest_asyncio.diagnostics.observer import DiagnosticsPlugin
 from pytest_asyncio.fixtures.async_fixtures import (
     AsyncFixture,
     AsyncFixtureAdapter,

@@ -21,7 +21,7 @@ from pytest_asyncio._warn_at_test_line import warn_at_test
 from pytest_asyncio.clock.switch import ClockSwitch
 from pytest_asyncio.clock.virtual import CLOCKS
 from pytest_asyncio.collection import is_coroutine_test
-from pytest_asyncio.diagnostics.hooks import DiagnosticsPlugin
+from pytest_asyncio.diagnostics.observer import DiagnosticsPlugin
 from pytest_asyncio.fixture_setup import FixtureSetup, belongs_to_other_plugin
 from pytest_asyncio.items import STATE, ItemState, async_test_of
 from pytest_asyncio.left_current import LeftCurrentLoops

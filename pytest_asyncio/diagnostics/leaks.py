@@ -21,8 +21,7 @@ import asyncio
 import weakref
 from collections.abc import Callable
 
-from pytest_asyncio import _asyncio_compat, _messages, _task_run
-from pytest_asyncio.diagnostics import tasks
+from pytest_asyncio import _asyncio_compat, _messages, _task_run, _tasks
 from pytest_asyncio.diagnostics.findings import Finding
 from pytest_asyncio.loops.fixture import cancel_pending_tasks
 from pytest_asyncio.warnings import LeakedTaskWarning
@@ -104,13 +103,13 @@ def leaked_tasks(
     """
     pending = [
         task
-        for task in tasks.pending_tasks(loop)
-        if not tasks.closes_a_generator(task) and not _task_run.already_reported(task)
+        for task in _tasks.pending_tasks(loop)
+        if not _tasks.closes_a_generator(task) and not _task_run.already_reported(task)
     ]
     if not pending:
         return []
-    descriptions = {task: tasks.describe(task) for task in pending}
-    locations = {descriptions[task]: tasks.location(task) for task in pending}
+    descriptions = {task: _tasks.describe(task) for task in pending}
+    locations = {descriptions[task]: _tasks.location(task) for task in pending}
     can_cancel = not loop.is_closed() and not loop.is_running()
     refused: set[asyncio.Task[object]] = set()
     if can_cancel:

@@ -8,7 +8,9 @@ step is recognised by the first frame on the stack above the loop's own
 machinery (asyncio's, the loop class's, the plugin's) and the frame the
 machinery called into: a new step has new frames. When one step is seen
 for at least the threshold, in real seconds (the virtual clock does not
-change them), the stack as it was then is kept for the report.
+change them), the stack as it was then is kept for the report: a
+:class:`Blocked`, which the diagnostics turn into a finding charged to the
+test.
 
 The thread starts with the first watched run, wakes every half threshold
 while runs go on, looks at the stack once a run has lasted from one
@@ -27,6 +29,9 @@ coroutine held on the same line of its own look like one.
 from __future__ import annotations
 
 import asyncio
+import functools
+import linecache
+import os
 import selectors
 import sys
 import threading
@@ -36,8 +41,7 @@ from types import CodeType, FrameType
 from typing import Any, TypeVar
 
 from pytest_asyncio._settings import DEFAULT_BLOCKED_THRESHOLD
-from pytest_asyncio.diagnostics.blocked import Blocked, library_dirs
-from pytest_asyncio.diagnostics.tasks import ASYNCIO_DIR, PLUGIN_DIR
+from pytest_asyncio._tasks import ASYNCIO_DIR, PLUGIN_DIR, short_path
 
 _MACHINERY_FILES = frozenset({selectors.__file__})
 
@@ -50,6 +54,65 @@ R = TypeVar("R")
 #: the loop's class, whose run it is (a test id, or a fixture's describer)
 #: and the threshold.
 _Run = tuple[int, CodeType, type, object, float]
+
+
+@functools.cache
+def library_dirs() -> tuple[str, ...]:
+    """Where installed code lives: the standard library and site-packages.
+
+    Read when first needed: ``sysconfig`` costs a session's start noticeably.
+    """
+    import sysconfig
+
+    paths = sysconfig.get_paths()
+    return tuple({os.path.join(paths[key], "") for key in ("stdlib", "purelib", "platlib")})
+
+
+class Blocked:
+    """One step that blocked a loop: whose run, where, and for how long (at least)."""
+
+    __slots__ = ("first_seen", "last_seen", "owner", "stack", "threshold")
+
+    def __init__(
+        self,
+        owner: object,
+        stack: list[tuple[str, int, str]],
+        threshold: float,
+        first_seen: float,
+        last_seen: float,
+    ) -> None:
+        """:param owner: the run's description: a test id, or a callable naming a fixture.
+        :param stack: the stack when the step had blocked for the threshold,
+            as ``(file, line, function)``, outermost first.
+        """
+        self.owner = owner
+        self.stack = stack
+        self.threshold = threshold
+        self.first_seen = first_seen
+        self.last_seen = last_seen
+
+    @property
+    def seconds(self) -> float:
+        """How long the step was seen blocking: a lower bound."""
+        return self.last_seen - self.first_seen
+
+    def location(self) -> tuple[str, int]:
+        """The deepest frame of the user's own code (not the standard library's)."""
+        for filename, lineno, _ in reversed(self.stack):
+            if not filename.startswith(library_dirs()):
+                return filename, lineno
+        filename, lineno, _ = self.stack[-1]
+        return filename, lineno
+
+    def where(self) -> str:
+        """The stack as indented ``file:line in function`` lines with their source."""
+        lines: list[str] = []
+        for filename, lineno, name in self.stack:
+            lines.append(f"  {short_path(filename)}:{lineno} in {name}")
+            source = linecache.getline(filename, lineno).strip()
+            if source:
+                lines.append(f"    {source}")
+        return "\n".join(lines)
 
 
 class _Candidate:

@@ -16,15 +16,15 @@ from typing import Any
 
 import pytest
 
-from pytest_asyncio import _asyncio_compat
+from pytest_asyncio import _asyncio_compat, _messages
 from pytest_asyncio._settings import Severity
+from pytest_asyncio._watchdog import WATCHDOG, Blocked
 from pytest_asyncio.diagnostics import children, loops, mixed_loops, summary
-from pytest_asyncio.diagnostics.blocked import blocked_loops
 from pytest_asyncio.diagnostics.findings import Finding, Findings
 from pytest_asyncio.diagnostics.leaks import StartedBy, cancel_quietly, leaked_tasks
 from pytest_asyncio.diagnostics.loop_exceptions import LoopExceptionCollector
-from pytest_asyncio.diagnostics.watchdog import WATCHDOG
 from pytest_asyncio.loops.fixture import cancel_pending_tasks
+from pytest_asyncio.warnings import BlockedLoopWarning
 
 LoopOfTest = Callable[[pytest.Item], "asyncio.AbstractEventLoop | None"]
 
@@ -245,3 +245,17 @@ class DiagnosticsPlugin:
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         self.summary.write(terminalreporter, self.configured)
+
+
+def blocked_loops(found: list[Blocked], test: str) -> list[Finding]:
+    """The findings for steps that blocked a loop during a phase of ``test``."""
+    findings: list[Finding] = []
+    for blocked in found:
+        owner = blocked.owner
+        whose = _messages.blocked_owner(
+            owner if isinstance(owner, str) else str(owner()),  # type: ignore[operator]
+            isinstance(owner, str),
+        )
+        text = _messages.blocked_loop(whose, blocked.seconds, blocked.threshold, blocked.where())
+        findings.append(Finding(BlockedLoopWarning, text, test, "blocked", blocked.location()))
+    return findings

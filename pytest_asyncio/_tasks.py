@@ -20,7 +20,7 @@ from typing import Any
 from pytest_asyncio import _asyncio_compat, _messages
 
 ASYNCIO_DIR = str(Path(asyncio.__file__).parent) + os.sep
-PLUGIN_DIR = str(Path(__file__).parent.parent) + os.sep
+PLUGIN_DIR = str(Path(__file__).parent) + os.sep
 _ASYNC_GEN_STEPS = ("async_generator_asend", "async_generator_athrow")
 
 
