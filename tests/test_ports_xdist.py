@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
-from pytest_asyncio.fixtures.port_claims import (
+from pytest_asyncio.fixtures.ports import (
+    PortRegistry,
     SharedPortFile,
     WorkerResidue,
     claims_for,
 )
-from pytest_asyncio.fixtures.ports import PortRegistry
 
 if TYPE_CHECKING:
     from conftest import RunClean
