@@ -8,7 +8,7 @@ from typing import Literal, NamedTuple, TypeGuard, cast
 import pytest
 
 from pytest_asyncio import _messages
-from pytest_asyncio.loops.scopes import ScopeName, is_scope
+from pytest_asyncio._scopes import ScopeName, is_scope
 
 Mode = Literal["auto", "strict", "unset"]
 Clock = Literal["real", "virtual"]

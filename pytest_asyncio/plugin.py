@@ -14,7 +14,7 @@ import types
 
 import pytest
 
-from pytest_asyncio import _messages, hooks
+from pytest_asyncio import _messages, hookspecs
 from pytest_asyncio._options import add_options
 from pytest_asyncio.asyncio_plugin import AsyncioPlugin, named_plugin_class
 from pytest_asyncio.clock.switch import VirtualClockFixture
@@ -44,7 +44,7 @@ FIXTURES_PLUGIN_NAME = "asyncio-fixtures"
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
-    pluginmanager.add_hookspecs(hooks)
+    pluginmanager.add_hookspecs(hookspecs)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

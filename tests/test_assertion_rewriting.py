@@ -18,7 +18,7 @@ from _pytest.assertion.rewrite import AssertionRewritingHook
 
 # The package's first import, read before it can take the package off. (An
 # editable install's top package is found by its own finder, never rewritten.)
-BOOTSTRAP = ["pytest_asyncio", "pytest_asyncio._compat", "pytest_asyncio._compat.rewrite"]
+BOOTSTRAP = ["pytest_asyncio", "pytest_asyncio._compat"]
 
 
 def rewritten(name):

@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING, Any, ClassVar, final
 import pytest
 
 from pytest_asyncio import _compat, _messages
+from pytest_asyncio._scopes import ScopeName
 from pytest_asyncio._settings import parse_clock
 from pytest_asyncio.clock import threads
 from pytest_asyncio.clock.virtual import ClockUnsupported, VirtualClock, live_clocks
 from pytest_asyncio.fixtures.base import Fixture
 from pytest_asyncio.loops.choose import loop_class_in_force
 from pytest_asyncio.loops.fixture import LoopFixture
-from pytest_asyncio.loops.scopes import ScopeName
 
 if TYPE_CHECKING:  # typing.Self is new in Python 3.11
     from typing_extensions import Self

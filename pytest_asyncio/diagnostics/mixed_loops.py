@@ -17,8 +17,8 @@ from collections.abc import Callable, Mapping
 import pytest
 
 from pytest_asyncio import _compat, _messages
+from pytest_asyncio._scopes import SCOPE_ORDER
 from pytest_asyncio.diagnostics import loop_bound
-from pytest_asyncio.loops.scopes import SCOPE_ORDER
 
 #: asyncio's wordings for "this object belongs to another loop" (3.10 to 3.14).
 _ERROR_WORDS = (

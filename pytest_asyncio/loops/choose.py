@@ -26,10 +26,10 @@ from typing import Any, NamedTuple
 import pytest
 
 from pytest_asyncio import _compat, _messages
+from pytest_asyncio._scopes import ScopeName, is_narrower, loop_fixture_name
 from pytest_asyncio.fixtures.base import fixture_class
 from pytest_asyncio.fixtures.declare import Declared
 from pytest_asyncio.loops.fixture import LoopFixture, is_loop_class
-from pytest_asyncio.loops.scopes import ScopeName, is_narrower, loop_fixture_name
 
 
 class LoopChoice(NamedTuple):

@@ -22,13 +22,13 @@ from typing import Any
 import pytest
 
 from pytest_asyncio import _compat
+from pytest_asyncio._scopes import ScopeName
 from pytest_asyncio.fixture_setup import belongs_to_other_plugin
 from pytest_asyncio.fixtures.async_fixtures import Kind, kind_of
 from pytest_asyncio.fixtures.declare import declared
 from pytest_asyncio.loops.choose import choose_loop
 from pytest_asyncio.loops.fixture import LoopFixture
 from pytest_asyncio.loops.policy import POLICY_FIXTURE
-from pytest_asyncio.loops.scopes import ScopeName
 
 #: A fixture name and the definitions pytest will use for it, closest last.
 Closure = dict[str, Sequence[Any]]

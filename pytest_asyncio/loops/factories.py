@@ -23,13 +23,13 @@ from typing import Any, cast
 import pytest
 
 from pytest_asyncio import _compat, _messages
+from pytest_asyncio._scopes import ScopeName, widest
 from pytest_asyncio._settings import Settings, parse_scope
 from pytest_asyncio.fixtures.async_fixtures import Kind, kind_of
 from pytest_asyncio.fixtures.declare import declared
-from pytest_asyncio.hooks import LoopFactory
+from pytest_asyncio.hookspecs import LoopFactory
 from pytest_asyncio.loops.choose import LoopChoice, choose_fixture_loop, choose_loop
 from pytest_asyncio.loops.fixture import FACTORY_FIXTURE
-from pytest_asyncio.loops.scopes import ScopeName, widest
 
 #: The marker keyword that picks a subset of the configured factories.
 SUBSET_KEYWORD = "loop_factories"

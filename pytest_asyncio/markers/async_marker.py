@@ -11,6 +11,7 @@ import pytest
 
 from pytest_asyncio import _compat, _messages
 from pytest_asyncio._runner import RunFailed, run_coroutine
+from pytest_asyncio._scopes import ScopeName, is_scope
 from pytest_asyncio._settings import (
     Settings,
     Severity,
@@ -24,7 +25,6 @@ from pytest_asyncio.loops.choose import choose_loop
 from pytest_asyncio.loops.factories import is_implemented, is_valid_subset
 from pytest_asyncio.loops.fixture import LoopFixture
 from pytest_asyncio.loops.process_pool import ProcessPoolLoopFixture
-from pytest_asyncio.loops.scopes import ScopeName, is_scope
 
 _ACCEPTED = frozenset(
     {
