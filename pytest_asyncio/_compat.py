@@ -354,3 +354,16 @@ def declare_fixtures(
 
 def _scope_width(definitions: Sequence[Any]) -> int:
     return SCOPE_ORDER.get(definitions[-1].scope, 0) if definitions else 0
+
+
+def prefill_fixture(item: pytest.Function, name: str, value: object) -> None:
+    """Give the test ``value`` as fixture ``name`` before pytest sets its fixtures up,
+    so that pytest does not set ``name`` up itself (the direct loop path).
+
+    ``Function.setup()`` fills ``item.funcargs`` through
+    ``TopRequest._fillfixtures``, which calls ``getfixturevalue`` only for
+    the names not yet in ``item.funcargs``: pytest 8.2 to 9.2 (read on
+    8.2.2, 8.4.2, 9.0.3 and 9.2.0). ``runtestprotocol`` gives the test a fresh
+    ``funcargs`` dict before its setup and sets it to ``None`` after its teardown.
+    """
+    item.funcargs[name] = value

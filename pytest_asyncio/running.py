@@ -13,7 +13,7 @@ from typing import final
 
 import pytest
 
-from pytest_asyncio import _asyncio_compat, _messages
+from pytest_asyncio import _asyncio_compat, _compat, _messages
 from pytest_asyncio._interrupts import INTERRUPTS
 from pytest_asyncio._runner import RunFailed
 from pytest_asyncio._settings import Mode
@@ -86,7 +86,7 @@ class TestRuns:
         if provided is None:  # the first test of a wider loop: pytest sets it up
             return
         loop, close = provided
-        item.funcargs[direct.name] = loop  # pytest skips fixtures already in funcargs
+        _compat.prefill_fixture(item, direct.name, loop)
         if close is not None:  # made now
             state.direct_loop, state.close_direct = loop, close
             in_use = self.fixture_setup.loops_in_use()
