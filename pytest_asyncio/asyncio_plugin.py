@@ -23,7 +23,6 @@ from pytest_asyncio.clock.switch import SWITCH, ClockSwitch
 from pytest_asyncio.collection import Classifier
 from pytest_asyncio.diagnostics.observer import DiagnosticsPlugin
 from pytest_asyncio.fixture_setup import FixtureSetup
-from pytest_asyncio.fixtures.async_fixtures import AsyncFixtureAdapter
 from pytest_asyncio.fixtures.base import Fixture
 from pytest_asyncio.fixtures.ports import (
     PortFactoryFixture,
@@ -135,7 +134,7 @@ class AsyncioPlugin:
             mode=settings.mode,
             debug=settings.debug,
             timeout=settings.timeout,
-            adapter=AsyncFixtureAdapter(settings),
+            settings=settings,
             diagnostics=self.diagnostics,
             loop_names=self.loop_names,
             plan_only=bool(getattr(self.config.option, "setupplan", False)),

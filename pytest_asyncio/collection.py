@@ -14,7 +14,7 @@ import pytest
 
 from pytest_asyncio import _compat, _messages
 from pytest_asyncio._settings import Settings
-from pytest_asyncio.fixture_setup import belongs_to_other_plugin
+from pytest_asyncio.fixtures.declare import belongs_to_other_plugin
 from pytest_asyncio.items import STATE, ItemState
 from pytest_asyncio.loops.dependencies import Closure, LoopDependencies
 from pytest_asyncio.loops.direct import DirectLoop

@@ -20,21 +20,15 @@ from typing import Any, NamedTuple, NoReturn, final
 import pytest
 
 from pytest_asyncio import _asyncio_compat, _messages
+from pytest_asyncio._settings import Settings
+from pytest_asyncio.async_fixtures import AsyncFixture
 from pytest_asyncio.diagnostics import loops as leaks
 from pytest_asyncio.diagnostics.observer import DiagnosticsPlugin
-from pytest_asyncio.fixtures.async_fixtures import (
-    AsyncFixture,
-    AsyncFixtureAdapter,
-    Kind,
-    kind_of,
-)
 from pytest_asyncio.fixtures.base import fixture_class
-from pytest_asyncio.fixtures.declare import Declared, declared
+from pytest_asyncio.fixtures.declare import Declared, Kind, declared, kind_of
 from pytest_asyncio.items import ItemState
 from pytest_asyncio.loops.fixture import close_loop
 from pytest_asyncio.markers.async_marker import AsyncTest
-
-_OTHER_PLUGIN_MARKERS = ("anyio", "trio")
 
 #: Called with the test, its loop fixture's name, the loop just set up and
 #: the loops in use (see ``pytest_asyncio.left_current``).
@@ -67,7 +61,7 @@ class FixtureSetup:
         mode: str,
         debug: bool,
         timeout: float | None,
-        adapter: AsyncFixtureAdapter,
+        settings: Settings,
         diagnostics: DiagnosticsPlugin,
         loop_names: set[str],
         plan_only: bool = False,
@@ -77,7 +71,7 @@ class FixtureSetup:
         self.plan_only = plan_only
         self.debug = debug
         self.timeout = timeout
-        self.adapter = adapter
+        self.settings = settings
         self.diagnostics = diagnostics
         self.loop_names = loop_names
         #: Told each time pytest sets up the loop of the running async test
@@ -108,7 +102,7 @@ class FixtureSetup:
                 is_loop=fixturedef.argname in self.loop_names,
                 adapted=None
                 if kind is Kind.SYNC
-                else self.adapter.definition(fixturedef, function, kind, declaration),
+                else AsyncFixture(self.settings, fixturedef, function, kind, declaration),
             )
         return plan
 
@@ -129,8 +123,9 @@ class FixtureSetup:
             if plan is None or plan.function is not function:
                 plan = self.plan(fixturedef)
             adapted = plan.adapted
-            if adapted is not None and (plan.declaration is not None or self._runs(plan)):
-                fixturedef.func = self._stand_in(adapted, request, plan, running)
+            stand_in = adapted.stand_in(request, running) if adapted is not None else None
+            if stand_in is not None:
+                fixturedef.func = stand_in
             else:
                 if plan.provider:
                     fixturedef.func = functools.partial(function, request=request)
@@ -152,31 +147,6 @@ class FixtureSetup:
         if running is None or running.direct is None or running.direct.name != name:
             return None
         return running.direct_loop
-
-    def _runs(self, plan: Plan) -> bool:
-        """Whether an async fixture is ours to run (see the modes in the docs)."""
-        if plan.declaration is not None or self.test is not None:
-            return True  # strict mode refuses an undeclared one in _stand_in
-        if self.mode == "strict":
-            return False
-        running = self.running
-        return running is None or not belongs_to_other_plugin(running.item)
-
-    def _stand_in(
-        self,
-        adapted: AsyncFixture,
-        request: pytest.FixtureRequest,
-        plan: Plan,
-        running: ItemState | None,
-    ) -> Callable[..., Any]:
-        item = running.item if running is not None else None
-        if self.mode == "strict" and plan.declaration is None:
-            message = _messages.undeclared_async_fixture(adapted.name, item)
-            return functools.partial(_refuse_fixture, message)
-        test = running.test if running is not None else None
-        if test is None:
-            return adapted.stand_in(request, None, self.timeout, item)
-        return adapted.stand_in(request, test.loop_fixture, test.timeout, item)
 
     def _make_loop_current_for(self, fixturedef: Any, request: pytest.FixtureRequest) -> None:
         test = self.test
@@ -219,13 +189,6 @@ def _nothing_to_do(*_arguments: object) -> None:
     """What :attr:`FixtureSetup.test_loop_made` does until it is set."""
 
 
-def belongs_to_other_plugin(item: pytest.Item) -> bool:
-    """anyio and trio run their own marked tests and those tests' fixtures."""
-    if "anyio_backend" in getattr(item, "fixturenames", ()):
-        return True
-    return any(mark.name in _OTHER_PLUGIN_MARKERS for mark in item.iter_markers())
-
-
 def _refuse_loop(fixturedef: Any, request: pytest.FixtureRequest, message: str) -> NoReturn:
     """Fail a loop fixture whose value is unusable, for every test that uses it.
 
@@ -239,8 +202,3 @@ def _refuse_loop(fixturedef: Any, request: pytest.FixtureRequest, message: str) 
 
 def _identity(value: object, **_arguments: object) -> object:
     return value
-
-
-def _refuse_fixture(message: str, **_arguments: object) -> NoReturn:
-    """Stands in for a fixture the plugin will not run, so pytest reports ``message``."""
-    pytest.fail(message, pytrace=False)

@@ -22,7 +22,8 @@ from pytest_asyncio.clock.switch import ClockSwitch
 from pytest_asyncio.clock.virtual import CLOCKS
 from pytest_asyncio.collection import is_coroutine_test
 from pytest_asyncio.diagnostics.observer import DiagnosticsPlugin
-from pytest_asyncio.fixture_setup import FixtureSetup, belongs_to_other_plugin
+from pytest_asyncio.fixture_setup import FixtureSetup
+from pytest_asyncio.fixtures.declare import belongs_to_other_plugin
 from pytest_asyncio.items import STATE, ItemState, async_test_of
 from pytest_asyncio.left_current import LeftCurrentLoops
 from pytest_asyncio.loops.fixture import close_loop

@@ -23,9 +23,7 @@ import pytest
 
 from pytest_asyncio import _compat
 from pytest_asyncio._scopes import ScopeName
-from pytest_asyncio.fixture_setup import belongs_to_other_plugin
-from pytest_asyncio.fixtures.async_fixtures import Kind, kind_of
-from pytest_asyncio.fixtures.declare import declared
+from pytest_asyncio.fixtures.declare import Handling, Kind, declared, handling, kind_of
 from pytest_asyncio.loops.choose import choose_loop
 from pytest_asyncio.loops.fixture import LoopFixture
 from pytest_asyncio.loops.policy import POLICY_FIXTURE
@@ -108,7 +106,7 @@ class LoopDependencies:
                 _compat.declare_fixtures(metafunc, closure[0])
 
     def _fixture_loops(self, metafunc: pytest.Metafunc, test_loop: str | None) -> list[str]:
-        """The loops the test's async fixtures will run on, as the adapter decides."""
+        """The loops the test's async fixtures will run on, as the fixture driver decides."""
         definition = metafunc.definition
         found: list[str] = []
         for name, definitions in list(_compat.closure_fixturedefs(metafunc).items()):
@@ -118,9 +116,9 @@ class LoopDependencies:
             if kind_of(fixturedef.func) is Kind.SYNC:
                 continue
             declaration = declared(fixturedef.func)
-            if declaration is None and test_loop is None:
-                if self.mode == "strict" or belongs_to_other_plugin(definition):
-                    continue  # not ours to run
+            verdict = handling(declaration, self.mode, definition, test_loop is not None)
+            if verdict is Handling.LEAVE:
+                continue  # not ours to run
             try:
                 choice = choose_loop(
                     LoopFixture.name,

@@ -25,8 +25,7 @@ import pytest
 from pytest_asyncio import _compat, _messages
 from pytest_asyncio._scopes import ScopeName, widest
 from pytest_asyncio._settings import Settings, parse_scope
-from pytest_asyncio.fixtures.async_fixtures import Kind, kind_of
-from pytest_asyncio.fixtures.declare import declared
+from pytest_asyncio.fixtures.declare import Handling, Kind, declared, handling, kind_of
 from pytest_asyncio.hookspecs import LoopFactory
 from pytest_asyncio.loops.choose import LoopChoice, choose_fixture_loop, choose_loop
 from pytest_asyncio.loops.fixture import FACTORY_FIXTURE
@@ -190,7 +189,7 @@ class LoopFactories:
         self, metafunc: pytest.Metafunc, test_loop: str, mark: pytest.Mark | None
     ) -> ScopeName:
         """The widest scope among the loops the test and its fixtures will run on,
-        as the marker and ``AsyncFixtureAdapter`` will choose them."""
+        as the marker and the fixture driver (``async_fixtures``) will choose them."""
         definition = metafunc.definition
         test = self._test_loop(definition, test_loop, mark)
         scopes: list[ScopeName] = [test.scope]
@@ -200,7 +199,7 @@ class LoopFactories:
             fixturedef = definitions[-1]
             if name in self.loop_names:
                 scopes.append(fixturedef.scope)
-            elif kind_of(fixturedef.func) is not Kind.SYNC and self._runs(fixturedef):
+            elif kind_of(fixturedef.func) is not Kind.SYNC and self._runs(fixturedef, definition):
                 scopes.append(self._fixture_loop_scope(definition, fixturedef, test.name))
         return widest(scopes)
 
@@ -219,8 +218,10 @@ class LoopFactories:
             node=definition,
         )
 
-    def _runs(self, fixturedef: Any) -> bool:
-        return self.settings.mode != "strict" or declared(fixturedef.func) is not None
+    def _runs(self, fixturedef: Any, definition: pytest.Function) -> bool:
+        declaration = declared(fixturedef.func)
+        verdict = handling(declaration, self.settings.mode, definition, async_test=True)
+        return verdict is Handling.RUN
 
     def _fixture_loop_scope(
         self, definition: pytest.Function, fixturedef: Any, test_loop: str

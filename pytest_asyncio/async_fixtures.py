@@ -1,0 +1,343 @@
+"""Run users' ``async def`` and async generator fixtures on the right loop.
+
+pytest calls fixture functions synchronously. For each async fixture
+definition the plugin keeps one :class:`AsyncFixture`, and for each of its
+activations hands pytest a stand-in (a function, or a generator for async
+generators) that drives the user's coroutine on the loop through
+:func:`pytest_asyncio._runner.run_coroutine`, so pytest's own caching,
+finalizers and error reports stay in charge. An async generator runs in two
+steps, each a task: setup up to its ``yield``, teardown from there to its
+end; one that yields again, or will not close, is reported by the fixture's
+name with what to change.
+
+Whether an async fixture is the plugin's to run at all is
+:func:`pytest_asyncio.fixtures.declare.handling`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import functools
+import types
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import pytest
+
+from pytest_asyncio import _compat, _messages
+from pytest_asyncio._interrupts import INTERRUPTS
+from pytest_asyncio._runner import RunFailed, run_coroutine
+from pytest_asyncio._settings import Settings
+from pytest_asyncio.fixtures.declare import Declared, Handling, Kind, handling
+from pytest_asyncio.loops.choose import choose_fixture_loop
+
+if TYPE_CHECKING:
+    from pytest_asyncio.items import ItemState
+
+_MISSING = object()
+
+
+class AsyncFixture:
+    """One async fixture definition, as the plugin runs it.
+
+    pytest sets a fixture up many times from one ``FixtureDef``: what does
+    not change between those activations (the stand-in's function, the loop
+    it runs on for a given test loop) is kept here, so that an activation
+    costs one small :class:`Activation` and a ``functools.partial``.
+    """
+
+    __slots__ = (
+        "_loop_names",
+        "_stand_in",
+        "declaration",
+        "fixturedef",
+        "function",
+        "method",
+        "name",
+        "settings",
+        "step_name",
+    )
+
+    def __init__(
+        self,
+        settings: Settings,
+        fixturedef: Any,
+        function: Callable[..., Any],
+        kind: Kind,
+        declaration: Declared | None,
+    ) -> None:
+        """
+        :param function: the user's fixture function (``fixturedef.func``).
+        :param kind: a coroutine or async generator function.
+        :param declaration: how ``@pytest_asyncio.fixture`` declared it, if it did.
+        """
+        self.settings = settings
+        self.fixturedef = fixturedef
+        self.function = function
+        self.declaration = declaration
+        self.name: str = fixturedef.argname
+        #: A fixture method, bound again to each test's own instance.
+        self.method = getattr(function, "__self__", None) is not None
+        #: The name of a generator's step coroutine, from its first generator.
+        self.step_name: str | None = None
+        generator = kind is Kind.ASYNC_GENERATOR
+        self._stand_in = _iterate_async_generator if generator else _call_coroutine
+        #: Per test loop: the loop fixture's name, and whether the fixture is
+        #: wider than a function (its loop is then found per test).
+        self._loop_names: dict[str | None, tuple[str, bool]] = {}
+
+    def stand_in(
+        self, request: pytest.FixtureRequest, running: ItemState | None
+    ) -> Callable[..., Any] | None:
+        """A sync function pytest can call in place of ``fixturedef.func``.
+
+        :param running: the record of the test being set up, if any: its
+            loop, which function-scoped fixtures share, and its timeout.
+        :returns: ``None`` when the fixture is not the plugin's to run
+            (pytest then calls it as it is).
+        """
+        item = test = None
+        if running is not None:
+            item, test = running.item, running.test
+        verdict = handling(self.declaration, self.settings.mode, item, test is not None)
+        if verdict is not Handling.RUN:
+            if verdict is Handling.LEAVE:
+                return None
+            return functools.partial(_refuse, _messages.undeclared_async_fixture(self.name, item))
+        if test is None:
+            activation = Activation(self, request, None, self.settings.timeout, item)
+        else:
+            activation = Activation(self, request, test.loop_fixture, test.timeout, item)
+        return functools.partial(self._stand_in, activation)
+
+    def start(self, activation: Activation) -> tuple[asyncio.AbstractEventLoop, Callable[..., Any]]:
+        """The loop of one activation and the function to call on it, found
+        when pytest calls the stand-in.
+
+        Not when the stand-in is made: pytest caches and reports an error
+        raised by the fixture call, while one raised from the setup hook
+        would leave its fixture state corrupt.
+        """
+        function = self.function
+        if self.method:
+            function = _bind_to_instance(function, activation.request)
+        request, test_loop = activation.request, activation.test_loop
+        known = self._loop_names.get(test_loop)
+        if known is None:
+            name = self._loop_name(request, test_loop)
+            wide = True  # not remembered: a wide fixture's loop, found per test
+        else:
+            name, wide = known
+        if name == test_loop and not wide:  # already in the test's funcargs: skip pytest's lookup
+            item = activation.item
+            tested = item if item is not None else _compat.requesting_item(request)
+            funcargs: dict[str, Any] = getattr(tested, "funcargs", None) or {}
+            if name in funcargs:
+                return funcargs[name], function
+        loop: asyncio.AbstractEventLoop = request.getfixturevalue(name)
+        if wide:  # a loop torn down early (a new loop factory) takes the fixture along
+            _compat.finish_before(request, name, self.fixturedef)
+        return loop, function
+
+    def _loop_name(self, request: pytest.FixtureRequest, test_loop: str | None) -> str:
+        fixturedef = self.fixturedef
+        scope = fixturedef.scope
+        choice = choose_fixture_loop(
+            fixturedef,
+            self.declaration,
+            default=self.settings.default_fixture_loop_scope,
+            test_loop=test_loop,
+            # A wide fixture's loop may depend on where the requesting test lives.
+            node=_compat.requesting_item(request) if scope != "function" else None,
+        )
+        if not choice.per_test:
+            self._loop_names[test_loop] = (choice.name, scope != "function")
+        return choice.name
+
+
+class Activation:
+    """One activation of an async fixture: what its stand-in runs with."""
+
+    __slots__ = ("fixture", "item", "request", "test_loop", "timeout")
+
+    def __init__(
+        self,
+        fixture: AsyncFixture,
+        request: pytest.FixtureRequest,
+        test_loop: str | None,
+        timeout: float | None,
+        item: pytest.Item | None,
+    ) -> None:
+        self.fixture = fixture
+        self.request = request
+        #: The loop fixture of the test being set up; ``None`` for a sync test.
+        self.test_loop = test_loop
+        #: The limit for each step (setup, teardown), or ``None``.
+        self.timeout = timeout
+        #: The test being set up, for messages and its loop.
+        self.item = item
+
+    def __call__(self) -> str:
+        """How messages name the fixture; only built for a message."""
+        item = self.item
+        return f"async fixture {self.fixture.name!r}" + (
+            f" (set up for {item.nodeid})" if item else ""
+        )
+
+    def run(self, loop: asyncio.AbstractEventLoop, coro: Any, context: contextvars.Context) -> Any:
+        """Run one step of the fixture (its call, or a generator step) as a task."""
+        __tracebackhide__ = True
+        try:
+            return run_coroutine(
+                loop, coro, context=context, timeout=self.timeout, description=self
+            )
+        except RunFailed as exc:
+            report = str(exc)
+        pytest.fail(report, pytrace=False)
+
+
+def _call_coroutine(activation: Activation, /, **kwargs: Any) -> Any:
+    """The stand-in of an ``async def`` fixture (positional-only: a fixture
+    may take an argument of any name)."""
+    __tracebackhide__ = True
+    loop, function = activation.fixture.start(activation)
+    context = contextvars.copy_context()
+    value = activation.run(loop, function(**kwargs), context)
+    unpublish = _publish(context)
+    if unpublish is not None:
+        activation.request.addfinalizer(unpublish)
+    return value
+
+
+def _iterate_async_generator(activation: Activation, /, **kwargs: Any) -> Iterator[Any]:
+    """The stand-in of an async generator fixture: a generator, as pytest expects."""
+    __tracebackhide__ = True  # the fixture's own frames are the ones to show
+    fixture = activation.fixture
+    loop, function = fixture.start(activation)
+    generator = function(**kwargs)
+    name = fixture.step_name
+    if name is None:
+        name = fixture.step_name = _step_name(generator)
+    context = contextvars.copy_context()
+    yielded, value = activation.run(loop, _step(generator, name), context)
+    if not yielded:
+        pytest.fail(_messages.async_generator_did_not_yield(fixture.name), pytrace=False)
+    unpublish = _publish(context)
+    try:
+        yield value
+    finally:
+        try:
+            _finish(
+                functools.partial(activation.run, loop, context=context),
+                generator,
+                fixture.name,
+                name,
+            )
+        finally:
+            if unpublish is not None:
+                unpublish()
+
+
+def _refuse(message: str, **_arguments: object) -> NoReturn:
+    """Stands in for a fixture the plugin will not run, so pytest reports ``message``."""
+    pytest.fail(message, pytrace=False)
+
+
+def _bind_to_instance(function: Any, request: pytest.FixtureRequest) -> Any:
+    """Bind a fixture method to the test's own instance, as pytest does."""
+    instance = request.instance
+    owner = getattr(function, "__self__", None)
+    if instance is None or owner is None or not isinstance(instance, type(owner)):
+        return function
+    return function.__func__.__get__(instance)
+
+
+def _publish(context: contextvars.Context) -> Callable[[], None] | None:
+    """Make the variables a fixture set visible to what runs after it.
+
+    (Not ``context == copy_context()`` to tell whether it set any: that
+    compares values with ``==``, and a value equal to, but not the one
+    outside, must be published too.)
+
+    :returns: a function that undoes it, for the fixture's teardown;
+        ``None`` when the fixture set nothing.
+    """
+    tokens = [var.set(value) for var, value in context.items() if var.get(_MISSING) is not value]
+    if not tokens:
+        return None
+
+    def unpublish() -> None:
+        for token in reversed(tokens):
+            try:
+                token.var.reset(token)
+            except (ValueError, RuntimeError):  # already reset, or set elsewhere
+                pass
+
+    return unpublish
+
+
+def _step_name(generator: AsyncIterator[Any]) -> str:
+    """The name of the generator's step coroutines: ``fixture.__anext__``."""
+    qualname = getattr(generator, "__qualname__", None) or type(generator).__name__
+    return f"{qualname}.__anext__"
+
+
+def _step(generator: AsyncIterator[Any], name: str) -> Coroutine[Any, Any, tuple[bool, Any]]:
+    """The task that runs a generator fixture up to its next ``yield`` (or its end).
+
+    asyncio cannot make a task of ``__anext__()`` itself; the coroutine is
+    named after the fixture (``name``, from :func:`_step_name`) so that a
+    task's repr reads ``fixture.__anext__()``.
+    """
+    coro: types.CoroutineType[Any, Any, tuple[bool, Any]] = _advance(generator)  # type: ignore[assignment]
+    coro.__qualname__ = coro.__name__ = name
+    return coro
+
+
+async def _advance(generator: AsyncIterator[Any]) -> tuple[bool, Any]:
+    __tracebackhide__ = True  # the fixture's own frames follow
+    try:
+        return True, await generator.__anext__()
+    except StopAsyncIteration:
+        return False, None
+
+
+def _finish(run: Callable[[Any], Any], generator: Any, name: str, coro_name: str) -> None:
+    """Run the code after the ``yield``; fail if the generator yields again.
+
+    A Ctrl-C that ends the step is raised once the test's teardown is done
+    (see ``_interrupts``), so that the fixtures after this one still get torn down.
+    """
+    try:
+        yielded, _ = run(_step(generator, coro_name))
+    except KeyboardInterrupt:
+        INTERRUPTS.defer()
+        return
+    if not yielded:
+        return
+    attempts = run(_close(generator))
+    if attempts == 1:
+        pytest.fail(_messages.async_generator_yielded_twice(name), pytrace=False)
+    pytest.fail(_messages.async_generator_ignored_close(name, closed=attempts > 0), pytrace=False)
+
+
+async def _close(generator: Any) -> int:
+    """Close a generator that yielded again; how many tries it took, 0 if it will not.
+
+    A generator that yields inside its ``finally`` block ignores the
+    ``GeneratorExit`` of ``aclose()`` (asyncio's "async generator ignored
+    GeneratorExit"); resumed once more, it ends that ``finally`` and closes.
+    """
+    try:
+        await generator.aclose()
+    except RuntimeError:  # it yielded again instead of closing
+        pass
+    else:
+        return 1
+    for attempt in (2, 3):
+        try:
+            await generator.__anext__()
+        except (GeneratorExit, StopAsyncIteration):
+            return attempt
+    return 0
