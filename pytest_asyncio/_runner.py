@@ -1,22 +1,26 @@
-"""Drive one coroutine to completion on a loop, from synchronous pytest code.
+"""Run a task on a loop, and close a loop, as ``asyncio.Runner`` does: the bridge.
 
 Why this module exists: pytest sets up fixtures and calls tests as plain
 function calls, while the user's code is coroutines that need a loop. Both
-the async-test marker and the async-fixture adapter cross that border here,
+the async-test marker and the async-fixture driver cross that border here,
 and only here, so timeouts, contextvars, Ctrl-C and cleanup behave the same
-for a test body and for a fixture.
+for a test body and for a fixture; and a loop is closed here, whoever made
+it, so that what a test left on it is finished the same way.
 
 It does what ``asyncio.Runner.run`` does: the coroutine becomes a task with
 ``loop.create_task(coro, context=...)`` and ``loop.run_until_complete(task)``
 drives the loop. So ``asyncio.current_task().get_coro()`` is the user's own
 coroutine, a task's repr names it, and the stack below it is asyncio's. (On
 Python 3.10, which has no ``context=``, a coroutine that must run in a given
-context is wrapped, see ``_in_context``.)
+context is wrapped, see :class:`InContext`.)
 
-What it adds (see ``_task_run``): a cancelled task (at a timeout, on Ctrl-C,
-when the loop stopped under it) gets ``CANCEL_GRACE`` seconds to unwind; one
-that swallows the cancellation is then left behind and reported, so it
-cannot hang the run. Ctrl-C is handled as described in ``_interrupts``.
+What it adds (see :class:`TaskRun`): a cancelled task (at a timeout, on
+Ctrl-C, when the loop stopped under it) gets :data:`CANCEL_GRACE` seconds to
+unwind; one that swallows the cancellation is then left behind and
+reported, so it cannot hang the run. Ctrl-C is handled as described in
+``_interrupts``. Closing a loop (:func:`close_loop`) cancels what is left,
+shuts down async generators and the default executor, each wait bounded
+the same way.
 """
 
 from __future__ import annotations
@@ -25,17 +29,26 @@ import asyncio
 import contextvars
 import sys
 import types
-from collections.abc import Callable, Coroutine
-from typing import Any, NoReturn, TypeVar
+import weakref
+from collections.abc import Callable, Coroutine, Generator
+from types import FrameType
+from typing import Any, Generic, NoReturn, TypeVar
 
-from pytest_asyncio import _messages, _task_run, _tasks
-from pytest_asyncio._in_context import InContext
-from pytest_asyncio._task_run import TaskRun, retrieve
+from pytest_asyncio import _asyncio_compat, _messages, _tasks
+from pytest_asyncio._interrupts import INTERRUPTS
 from pytest_asyncio._watchdog import WATCHDOG
 
 T = TypeVar("T")
 
-_BRIDGE_FILES = frozenset({__file__, _task_run.__file__})
+#: Seconds a cancelled task may take to finish (its ``finally`` blocks and
+#: ``async with`` exits) before the plugin stops waiting for it.
+CANCEL_GRACE = 1.0
+
+#: Tasks the plugin stopped waiting for, and what became of them: cut short
+#: by Ctrl-C (worth cancelling and waiting for again when the loop closes),
+#: refused to stop when cancelled (not waited for again), already reported.
+_AGAIN, _REFUSED, _REPORTED = "again", "refused", "reported"
+_ABANDONED: weakref.WeakKeyDictionary[asyncio.Task[Any], str] = weakref.WeakKeyDictionary()
 
 
 class RunFailed(Exception):
@@ -167,7 +180,339 @@ def _users_part(tb: types.TracebackType | None) -> types.TracebackType | None:
     """
     while tb is not None and tb.tb_next is not None:
         filename = tb.tb_frame.f_code.co_filename
-        if filename not in _BRIDGE_FILES and not filename.startswith(_tasks.ASYNCIO_DIR):
+        if filename != __file__ and not filename.startswith(_tasks.ASYNCIO_DIR):
             break
         tb = tb.tb_next
     return tb
+
+
+class TaskRun:
+    """One ``run_until_complete`` of a task: its time limit, Ctrl-C, bounded unwinding.
+
+    Call :meth:`wait`, then read what happened: :attr:`presses` (Ctrl-C),
+    :attr:`escaped` (raised by a callback), :attr:`expired` (the time limit),
+    :attr:`stopped` (something else stopped the loop), :attr:`error` (the
+    task's own exception, as it reached ``run_until_complete``).
+    """
+
+    # What a run that went well ends with, as class attributes: a run sets
+    # only what went otherwise (a trivial test's run costs fewer stores).
+    expired: tuple[str, list[str]] | None = None  # at the timeout: where, other tasks
+    escaped: BaseException | None = None  # raised by a callback (Ctrl-C, SystemExit)
+    waiting: types.TracebackType | None = None  # where the task waited when it escaped
+    error: BaseException | None = None  # the task's own, as it reached us
+    stopped = False  # something else stopped the loop
+    refused: str | None = None  # where the task was when we stopped waiting
+    presses = 0
+    _heard = 0
+    _ended = False
+    _pressed_at: tuple[FrameType, int] | None = None
+    _timer: asyncio.TimerHandle | None = None
+
+    def __init__(self, task: asyncio.Task[Any], timeout: float | None = None) -> None:
+        self.task = task
+        self.loop = loop = task.get_loop()
+        if timeout:
+            self._timer = loop.call_later(timeout, self._expire)
+
+    @classmethod
+    def run(cls, task: asyncio.Task[Any], timeout: float | None = None) -> TaskRun:
+        """Run ``task`` until it is done, or until we stop waiting for it.
+
+        :returns: the run, to read what happened.
+        """
+        run = cls(task, timeout)
+        run.wait()
+        return run
+
+    def wait(self) -> None:
+        """Run the loop until the task is done, or until we stop waiting for it."""
+        interrupts = INTERRUPTS
+        if interrupts.installed is None:  # not looked at since the last give_back()
+            interrupts.take_over()
+        interrupts.current = self
+        task = self.task
+        try:
+            try:
+                self.loop.run_until_complete(task)
+            except BaseException as exc:
+                self._caught(exc)
+            if not task.done() and self.refused is None and self.presses < 2:
+                task.cancel()  # interrupted or stopped: let it unwind, for a while
+                self._arm(CANCEL_GRACE, self._give_up)
+                self._drive()
+        finally:
+            self._ended = True
+            interrupts.current = None
+            if self._timer is not None:
+                self._timer.cancel()
+            _asyncio_compat.drop_stale_stops(self.loop)
+
+    def _drive(self) -> None:
+        try:
+            self.loop.run_until_complete(self.task)
+        except BaseException as exc:
+            self._caught(exc)
+
+    def _caught(self, exc: BaseException) -> None:
+        """Sort out what ``run_until_complete`` raised: read from the task by
+        the caller, unless it is not the task's own."""
+        task = self.task
+        if task.done() and (task.cancelled() or task.exception() is exc):
+            self.error = exc
+        elif self.refused is not None:  # our own stop
+            pass
+        elif isinstance(exc, RuntimeError):  # "Event loop stopped before Future completed."
+            self.stopped = True
+        elif self.escaped is None:
+            self.escaped = exc
+            self.waiting = _tasks.waiting_at(task, exc)
+
+    def _arm(self, delay: float, callback: Callable[[], None]) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = self.loop.call_later(delay, callback)
+
+    def _expire(self) -> None:
+        if self.task.done():
+            return
+        task = self.task
+        self.expired = _tasks.where(task), _tasks.others(task)
+        task.cancel()
+        self._arm(CANCEL_GRACE, self._give_up)
+
+    def _give_up(self, pressed_again: bool = False) -> None:
+        """The cancelled task did not finish in time: stop the loop and leave it.
+
+        :param pressed_again: Ctrl-C cut the wait short, so the task is
+            waited for once more when its loop closes. A task that had its
+            whole grace period is not: it refused to stop, and after Ctrl-C
+            waiting for it again would only hold up the end of the session.
+        """
+        if self.task.done():
+            return
+        self.refused = _tasks.where(self.task)
+        _abandon(self.task, _AGAIN if pressed_again else _REPORTED)
+        self.loop.stop()
+
+    def refusal(self, where_before: str) -> str:
+        """What a report says about a task that did not stop when cancelled."""
+        if self.refused is None:
+            return ""
+        where = "" if self.refused == where_before else self.refused
+        return _messages.refused_to_stop(CANCEL_GRACE, where)
+
+    def interrupt(self) -> KeyboardInterrupt:
+        """The ``KeyboardInterrupt`` to raise, pointing at where the task was.
+
+        pytest's summary then names the line of the test (or fixture) that
+        was running, not a line of asyncio or of the plugin.
+        """
+        if self._pressed_at is None:
+            return KeyboardInterrupt()
+        frame, lineno = self._pressed_at
+        return KeyboardInterrupt().with_traceback(
+            types.TracebackType(None, frame, frame.f_lasti, lineno)
+        )
+
+    def press(self) -> None:
+        """Ctrl-C, from the signal handler: passed to the loop, which may be busy."""
+        self.presses += 1
+        if self.presses > 1 and not self._heard:  # stuck in synchronous code: escape
+            raise KeyboardInterrupt
+        self.loop.call_soon_threadsafe(self._pressed)
+
+    def _pressed(self) -> None:
+        self._heard += 1
+        if self._ended or self.task.done():
+            return
+        if self._heard == 1:  # as asyncio.Runner: cancel, let it unwind
+            frame = _tasks.suspended_in(self.task)
+            self._pressed_at = None if frame is None else (frame, frame.f_lineno)
+            self.task.cancel()
+            self._arm(CANCEL_GRACE, self._give_up)
+        else:  # pressed again: stop waiting
+            self._give_up(pressed_again=True)
+
+
+# Waiting for cancelled tasks, and the tasks the plugin stopped waiting for.
+
+
+def finish_cancelled(loop: asyncio.AbstractEventLoop, cancelled: list[asyncio.Task[Any]]) -> None:
+    """Let cancelled tasks unwind for at most :data:`CANCEL_GRACE` seconds.
+
+    Tasks still pending afterwards are left alone, and not waited for again.
+    """
+    waiting = [task for task in cancelled if _ABANDONED.get(task, _AGAIN) == _AGAIN]
+    if waiting:
+        # The plugin's own timer, not asyncio.wait's: it stays real under a virtual clock.
+        finish(loop, asyncio.wait(waiting), limit=CANCEL_GRACE)
+    for task in cancelled:
+        if not task.done() and _ABANDONED.get(task) != _REPORTED:
+            _abandon(task, _REFUSED)
+
+
+def finish(
+    loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, Any], limit: float | None = None
+) -> None:
+    """Run a cleanup coroutine of the plugin's (closing a loop) to its end.
+
+    :param limit: seconds after which it is cancelled, if it has not ended.
+
+    Ctrl-C stops the wait at once; it is raised after the test's teardown
+    (see ``_interrupts``), so the loop still gets closed.
+    """
+    run = TaskRun.run(loop.create_task(coro), limit)
+    retrieve(run.task)
+    if run.presses or isinstance(run.escaped, KeyboardInterrupt):
+        INTERRUPTS.defer()
+        if not run.task.done():
+            _abandon(run.task, _REPORTED)
+    elif run.escaped is not None:
+        raise run.escaped
+
+
+def unreported_refusals(pending: list[asyncio.Task[Any]]) -> list[asyncio.Task[Any]]:
+    """The tasks of ``pending`` that refused to stop and were not reported yet."""
+    found = [task for task in pending if _ABANDONED.get(task) == _REFUSED and not task.done()]
+    for task in found:
+        _ABANDONED[task] = _REPORTED
+    return found
+
+
+def already_reported(task: asyncio.Task[Any]) -> bool:
+    """Whether a failure already said that ``task`` would not stop (a leak report need not)."""
+    return _ABANDONED.get(task) == _REPORTED
+
+
+def retrieve(task: asyncio.Task[Any]) -> None:
+    """Mark the outcome of a task we do not report as seen, so asyncio does not log it."""
+    if task.done() and not task.cancelled():
+        task.exception()
+
+
+def _abandon(task: asyncio.Task[Any], state: str) -> None:
+    _ABANDONED[task] = state
+    _asyncio_compat.quiet_if_destroyed(task)  # said here, not again at garbage collection
+
+
+# Closing a loop.
+
+
+def close_loop(loop: asyncio.AbstractEventLoop, owner: str = "the event loop") -> None:
+    """Finish everything still running on ``loop`` and close it.
+
+    Safe to call on a loop that is already closed. Each wait is bounded
+    (see :data:`~pytest_asyncio.CANCEL_GRACE`): the loop is closed
+    even if a task will not stop or an async generator will not close.
+
+    :param owner: how an error names the loop, e.g. ``"the event loop 'event_loop'"``.
+    :raises RunFailed: after closing, if tasks would not stop when cancelled
+        (not after Ctrl-C, when the session is ending anyway).
+    """
+    if loop.is_closed():
+        return
+    if loop.is_running():  # closed from inside itself; nothing we can drive
+        return
+    refused: list[str] = []
+    try:  # close the loop even if a task or generator misbehaves on the way
+        stubborn = unreported_refusals(cancel_pending_tasks(loop))
+        refused = [_tasks.describe(task) for task in stubborn]
+        if _asyncio_compat.has_shutdown_work(loop):
+            finish(loop, loop.shutdown_asyncgens())
+            finish(loop, loop.shutdown_default_executor())
+    finally:
+        loop.close()
+    if refused and not INTERRUPTS.session_interrupted:
+        raise RunFailed(_messages.tasks_refused_to_stop(owner, CANCEL_GRACE, refused))
+
+
+def cancel_pending_tasks(loop: asyncio.AbstractEventLoop) -> list[asyncio.Task[object]]:
+    """Cancel every unfinished task on ``loop`` and let them unwind, for a while.
+
+    :returns: the tasks that were cancelled; those still pending refused to
+        stop within :data:`~pytest_asyncio.CANCEL_GRACE` seconds.
+    """
+    if _asyncio_compat.no_task_alive():  # the common case: no task of any loop is left
+        return []
+    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    if not pending:
+        return []
+    for task in pending:
+        task.cancel()
+    finish_cancelled(loop, pending)
+    for task in pending:
+        if task.done() and not task.cancelled() and task.exception() is not None:
+            loop.call_exception_handler(
+                {
+                    "message": "unhandled exception in a task cancelled at loop close",
+                    "exception": task.exception(),
+                    "task": task,
+                }
+            )
+    return pending
+
+
+class InContext(Coroutine[Any, Any, T], Generator[Any, Any, T], Generic[T]):
+    """An awaitable that runs each step of ``coro`` inside ``context`` (Python 3.10).
+
+    Python 3.11 added ``loop.create_task(coro, context=...)``. A Python 3.10
+    task always runs in a *copy* of the context it was created in, so a
+    fixture whose setup sets a variable and whose teardown resets it
+    (``var.reset(token)``, or a library's ``with`` block doing so) would run
+    its two halves in two different copies, and the reset would fail with
+    "created in a different Context". Writing the values back after each
+    step cannot help: a token is bound to the context object itself. So the
+    task drives the coroutine one step at a time and enters the given
+    context around each step, as on Python 3.11 and later.
+
+    It is the task's coroutine, and impersonates ``coro`` for what reads a
+    task's coroutine (``__qualname__``, ``cr_code``, ``cr_frame``,
+    ``cr_await``): a task's repr names the user's coroutine, and timeout and
+    leak reports show where the user's code is suspended. It is its own
+    iterator (``__await__`` returns it), hence a generator as well.
+    """
+
+    def __init__(self, coro: Coroutine[Any, Any, T], context: contextvars.Context) -> None:
+        self._coro = coro
+        self._context = context
+        # The coroutine's names, so that a task's repr names the user's code.
+        self.__name__ = getattr(coro, "__name__", type(coro).__name__)
+        self.__qualname__ = getattr(coro, "__qualname__", self.__name__)
+
+    def __await__(self) -> Generator[Any, Any, T]:
+        return self  # the generator protocol, by hand
+
+    def __iter__(self) -> InContext[T]:
+        return self
+
+    def __next__(self) -> Any:
+        return self.send(None)
+
+    def send(self, value: Any) -> Any:
+        """Resume the coroutine with ``value`` inside the context."""
+        return self._context.run(self._coro.send, value)
+
+    def throw(self, *exc_info: Any) -> Any:
+        """Raise an exception (e.g. a cancellation) into the coroutine inside the context."""
+        return self._context.run(self._coro.throw, *exc_info)
+
+    def close(self) -> None:
+        self._context.run(self._coro.close)
+
+    @property
+    def cr_code(self) -> Any:
+        return getattr(self._coro, "cr_code", None)
+
+    @property
+    def cr_running(self) -> bool:
+        return bool(getattr(self._coro, "cr_running", False))
+
+    @property
+    def cr_frame(self) -> FrameType | None:
+        frame: FrameType | None = getattr(self._coro, "cr_frame", None)
+        return frame
+
+    @property
+    def cr_await(self) -> Any:
+        return getattr(self._coro, "cr_await", None)

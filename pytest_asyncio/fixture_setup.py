@@ -20,6 +20,7 @@ from typing import Any, NamedTuple, NoReturn, final
 import pytest
 
 from pytest_asyncio import _asyncio_compat, _messages
+from pytest_asyncio._runner import close_loop
 from pytest_asyncio._settings import Settings
 from pytest_asyncio.async_fixtures import AsyncFixture
 from pytest_asyncio.diagnostics import loops as leaks
@@ -27,7 +28,6 @@ from pytest_asyncio.diagnostics.observer import DiagnosticsPlugin
 from pytest_asyncio.fixtures.base import fixture_class
 from pytest_asyncio.fixtures.declare import Declared, Kind, declared, kind_of
 from pytest_asyncio.items import ItemState
-from pytest_asyncio.loops.fixture import close_loop
 from pytest_asyncio.markers.async_marker import AsyncTest
 
 #: Called with the test, its loop fixture's name, the loop just set up and

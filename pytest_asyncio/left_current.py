@@ -32,12 +32,12 @@ from typing import final
 import pytest
 
 from pytest_asyncio import _asyncio_compat, _compat
-from pytest_asyncio._runner import RunFailed
+from pytest_asyncio._runner import RunFailed, close_loop
 from pytest_asyncio.diagnostics import loops as leaks
 from pytest_asyncio.diagnostics.observer import DiagnosticsPlugin
 from pytest_asyncio.fixtures.base import fixture_class
 from pytest_asyncio.loops.dependencies import LoopDependencies
-from pytest_asyncio.loops.fixture import LoopFixture, close_loop
+from pytest_asyncio.loops.fixture import LoopFixture
 
 #: The fixture whose setup closes a loop left current, as in 0.15 to 0.24.
 EVENT_LOOP = LoopFixture.name

@@ -15,7 +15,7 @@ import pytest
 
 from pytest_asyncio import _asyncio_compat, _compat, _messages
 from pytest_asyncio._interrupts import INTERRUPTS
-from pytest_asyncio._runner import RunFailed
+from pytest_asyncio._runner import RunFailed, close_loop
 from pytest_asyncio._settings import Mode
 from pytest_asyncio._warn_at_test_line import warn_at_test
 from pytest_asyncio.clock.switch import ClockSwitch
@@ -26,7 +26,6 @@ from pytest_asyncio.fixture_setup import FixtureSetup
 from pytest_asyncio.fixtures.declare import belongs_to_other_plugin
 from pytest_asyncio.items import STATE, ItemState, async_test_of
 from pytest_asyncio.left_current import LeftCurrentLoops
-from pytest_asyncio.loops.fixture import close_loop
 from pytest_asyncio.markers.async_marker import AsyncTest
 
 

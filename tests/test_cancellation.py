@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from pytest_asyncio import _messages, _task_run
+from pytest_asyncio import _messages, _runner
 
 if TYPE_CHECKING:
     from conftest import RunClean
@@ -37,7 +37,7 @@ def swallowing(body: str) -> str:
 
 
 def test_the_grace_period_is_one_second() -> None:
-    assert _task_run.CANCEL_GRACE == 1.0
+    assert _runner.CANCEL_GRACE == 1.0
 
 
 def test_a_test_that_keeps_swallowing_its_timeout_fails(

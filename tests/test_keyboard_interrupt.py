@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_asyncio import _asyncio_compat, _task_run
+from pytest_asyncio import _asyncio_compat, _runner
 
 if TYPE_CHECKING:
     from conftest import RunClean
@@ -308,7 +308,7 @@ def test_pressed_while_a_task_refuses_to_stop_at_loop_close(
     recording: pytest.Pytester, run_clean: RunClean, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """However long the plugin would wait for a cancelled task, one press ends the wait."""
-    monkeypatch.setattr(_task_run, "CANCEL_GRACE", 60.0)
+    monkeypatch.setattr(_runner, "CANCEL_GRACE", 60.0)
     recording.makepyfile(press=PRESS)
     recording.makepyfile(
         """
@@ -346,14 +346,14 @@ def test_one_press_ends_a_test_that_swallows_the_cancellation(
     not a second one when its loop closes, and the session ends with the
     summary of the tests run so far."""
     grace_waits: list[float] = []
-    finish = _task_run.finish
+    finish = _runner.finish
 
     def finish_and_note_grace_waits(loop: Any, coro: Any, limit: float | None = None) -> None:
         if limit is not None:
             grace_waits.append(limit)
         finish(loop, coro, limit)
 
-    monkeypatch.setattr(_task_run, "finish", finish_and_note_grace_waits)
+    monkeypatch.setattr(_runner, "finish", finish_and_note_grace_waits)
     recording.makepyfile(press=PRESS)
     recording.makepyfile(
         """

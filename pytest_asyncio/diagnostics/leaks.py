@@ -21,9 +21,9 @@ import asyncio
 import weakref
 from collections.abc import Callable
 
-from pytest_asyncio import _asyncio_compat, _messages, _task_run, _tasks
+from pytest_asyncio import _asyncio_compat, _messages, _runner, _tasks
+from pytest_asyncio._runner import cancel_pending_tasks
 from pytest_asyncio.diagnostics.findings import Finding
-from pytest_asyncio.loops.fixture import cancel_pending_tasks
 from pytest_asyncio.warnings import LeakedTaskWarning
 
 #: The test a task was started by, ``None`` when it is no test's (see :class:`StartedBy`).
@@ -77,7 +77,7 @@ def cancel_quietly(loop: asyncio.AbstractEventLoop) -> None:
     """A loop's check when diagnostics are off: its tasks are cancelled, and
     one that will not stop is left pending on the closed loop without a word."""
     if not _asyncio_compat.loop_is_idle(loop):
-        _task_run.unreported_refusals(cancel_pending_tasks(loop))
+        _runner.unreported_refusals(cancel_pending_tasks(loop))
 
 
 def leaked_tasks(
@@ -104,7 +104,7 @@ def leaked_tasks(
     pending = [
         task
         for task in _tasks.pending_tasks(loop)
-        if not _tasks.closes_a_generator(task) and not _task_run.already_reported(task)
+        if not _tasks.closes_a_generator(task) and not _runner.already_reported(task)
     ]
     if not pending:
         return []
@@ -113,7 +113,7 @@ def leaked_tasks(
     can_cancel = not loop.is_closed() and not loop.is_running()
     refused: set[asyncio.Task[object]] = set()
     if can_cancel:
-        refused = set(_task_run.unreported_refusals(cancel_pending_tasks(loop)))
+        refused = set(_runner.unreported_refusals(cancel_pending_tasks(loop)))
     groups: dict[tuple[str | None, bool], list[str]] = {}
     for task in pending:
         groups.setdefault((started_by(task), task in refused), []).append(descriptions[task])
@@ -139,7 +139,7 @@ class _LoopClosed:
         """The tasks ``described``, started by test ``starter`` (``None``: by no
         test known), that stopped when cancelled or (``stubborn``) did not."""
         if stubborn:
-            grace = _task_run.CANCEL_GRACE
+            grace = _runner.CANCEL_GRACE
             text = _messages.stubborn_tasks(self.owner, grace, described, starter)
         else:
             text = _messages.leaked_tasks(self.owner, described, self.cancelled, starter)

@@ -26,9 +26,9 @@ from typing import Any
 import pytest
 
 from pytest_asyncio import _asyncio_compat, _messages
+from pytest_asyncio._runner import close_loop
 from pytest_asyncio.diagnostics import children
 from pytest_asyncio.diagnostics.findings import Finding
-from pytest_asyncio.loops.fixture import close_loop
 from pytest_asyncio.warnings import LeakedLoopWarning, LeakedProcessWarning
 
 

@@ -17,13 +17,13 @@ from typing import Any
 import pytest
 
 from pytest_asyncio import _asyncio_compat, _messages
+from pytest_asyncio._runner import cancel_pending_tasks
 from pytest_asyncio._settings import Severity
 from pytest_asyncio._watchdog import WATCHDOG, Blocked
 from pytest_asyncio.diagnostics import children, loops, mixed_loops, summary
 from pytest_asyncio.diagnostics.findings import Finding, Findings
 from pytest_asyncio.diagnostics.leaks import StartedBy, cancel_quietly, leaked_tasks
 from pytest_asyncio.diagnostics.loop_exceptions import LoopExceptionCollector
-from pytest_asyncio.loops.fixture import cancel_pending_tasks
 from pytest_asyncio.warnings import BlockedLoopWarning
 
 LoopOfTest = Callable[[pytest.Item], "asyncio.AbstractEventLoop | None"]
