@@ -36,6 +36,24 @@ html_theme = "furo" if importlib.util.find_spec("furo") is not None else "alabas
 html_title = f"pytest-asyncio {release}"
 
 
+def read_where_defined() -> None:
+    """Point each public class and function back at the module that defines it.
+
+    The package shows them as ``pytest_asyncio.<name>`` (``__module__``) in
+    ``repr``, ``help()`` and tracebacks; autodoc reads a class's ``#:``
+    attribute comments, annotations and source order, and a function's
+    overloads, through ``__module__``, which must name the module holding
+    the source. The reference page lists them under ``pytest_asyncio`` all the same.
+    """
+    for name in pytest_asyncio.__all__:
+        value = getattr(pytest_asyncio, name)  # loads the names loaded on first use
+        if name in pytest_asyncio._DEFINED_IN:
+            value.__module__ = pytest_asyncio._DEFINED_IN[name]
+
+
+read_where_defined()
+
+
 def setup(app: Sphinx) -> None:
     """Object types for the reference pages, so pages can link to them."""
     app.add_object_type("fixture", "fixture", "pair: %s; fixture")

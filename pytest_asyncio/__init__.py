@@ -1,12 +1,13 @@
 """pytest-asyncio: test asyncio code with pytest."""
 
+import importlib as _importlib
+import types as _types
 from importlib import metadata as _metadata
+from typing import TYPE_CHECKING
 
 # First: importing _compat takes the package's modules off pytest's assertion rewriting.
 from pytest_asyncio import _compat as _compat
-from pytest_asyncio.asyncio_plugin import AsyncioPlugin
 from pytest_asyncio.clock import ClockUnsupported, VirtualClock
-from pytest_asyncio.clock.switch import VirtualClockFixture
 from pytest_asyncio.errors import (
     BlockedLoopError,
     DiagnosticError,
@@ -27,7 +28,6 @@ from pytest_asyncio.fixtures.ports import (
 from pytest_asyncio.items import is_async_test
 from pytest_asyncio.loops.fixture import LoopFixture
 from pytest_asyncio.loops.process_pool import ProcessPoolLoopFixture
-from pytest_asyncio.markers.async_marker import AsyncMarker, ProcessPoolMarker
 from pytest_asyncio.warnings import (
     BlockedLoopWarning,
     DiagnosticWarning,
@@ -36,6 +36,11 @@ from pytest_asyncio.warnings import (
     LeakedTaskWarning,
     LoopExceptionWarning,
 )
+
+if TYPE_CHECKING:
+    from pytest_asyncio.asyncio_plugin import AsyncioPlugin
+    from pytest_asyncio.clock.switch import VirtualClockFixture
+    from pytest_asyncio.markers.async_marker import AsyncMarker, ProcessPoolMarker
 
 try:
     __version__: str = _metadata.version("pytest-asyncio")
@@ -74,3 +79,55 @@ __all__ = [
     "fixture",
     "is_async_test",
 ]
+
+#: Public names imported on first use: their modules bring in the plugin's
+#: machinery (collection, the test runs, the diagnostics), which a conftest
+#: that subclasses LoopFixture or a script that uses VirtualClock never needs.
+#: pytest imports them anyway when it loads the plugin.
+_ON_FIRST_USE = {
+    "AsyncioPlugin": "pytest_asyncio.asyncio_plugin",
+    "AsyncMarker": "pytest_asyncio.markers.async_marker",
+    "ProcessPoolMarker": "pytest_asyncio.markers.async_marker",
+    "VirtualClockFixture": "pytest_asyncio.clock.switch",
+}
+
+
+#: The module that defines each public class and function, for tools that
+#: read their source (the docs' autodoc finds ``#:`` comments through it).
+_DEFINED_IN: dict[str, str] = {}
+
+
+def _show_as_public(name: str, value: object) -> object:
+    """Make a public class or function say ``pytest_asyncio.<name>`` in ``repr``,
+    ``help()`` and tracebacks, not the private module that defines it.
+
+    The one place that does so, for every class and function in ``__all__``.
+    """
+    if isinstance(value, (type, _types.FunctionType)):
+        _DEFINED_IN.setdefault(name, value.__module__)
+        value.__module__ = __name__
+        value.__qualname__ = name
+    return value
+
+
+def _show_imported_as_public() -> None:
+    namespace = globals()
+    for name in __all__:
+        if name in namespace:
+            _show_as_public(name, namespace[name])
+
+
+_show_imported_as_public()
+
+if not TYPE_CHECKING:  # type checkers see the imports above, and no catch-all attribute
+
+    def __getattr__(name: str) -> object:
+        module = _ON_FIRST_USE.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = _show_as_public(name, getattr(_importlib.import_module(module), name))
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *_ON_FIRST_USE})

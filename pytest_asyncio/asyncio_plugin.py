@@ -225,7 +225,7 @@ class AsyncioPlugin:
 
     @pytest.hookimpl(wrapper=True)
     def pytest_fixture_setup(
-        self, fixturedef: Any, request: pytest.FixtureRequest
+        self, fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest
     ) -> Generator[None, object, object]:
         __tracebackhide__ = True  # a fixture's failure shows the user's frames
         value = yield from self._fixture_setup.around(fixturedef, request)
@@ -236,7 +236,7 @@ class AsyncioPlugin:
         return value
 
     def pytest_fixture_post_finalizer(
-        self, fixturedef: Any, request: pytest.FixtureRequest
+        self, fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest
     ) -> None:
         self._fixture_setup.post_finalizer(fixturedef, request)
 

@@ -32,8 +32,6 @@ __all__ = [
 class DiagnosticError(Exception):
     """The base of every diagnostics error, to catch them all at once."""
 
-    __module__ = "pytest_asyncio"
-
 
 class LeakedTaskError(DiagnosticError):
     """Tasks were still pending when the plugin closed a loop (``error`` mode).
@@ -43,8 +41,6 @@ class LeakedTaskError(DiagnosticError):
     The counterpart of :class:`~pytest_asyncio.LeakedTaskWarning`.
     """
 
-    __module__ = "pytest_asyncio"
-
 
 class LoopExceptionError(DiagnosticError):
     """An exception reached the loop's exception handler (``error`` mode).
@@ -52,8 +48,6 @@ class LoopExceptionError(DiagnosticError):
     Raised from the original exception, so the traceback shows both. The
     counterpart of :class:`~pytest_asyncio.LoopExceptionWarning`.
     """
-
-    __module__ = "pytest_asyncio"
 
 
 class LeakedLoopError(DiagnosticError):
@@ -63,8 +57,6 @@ class LeakedLoopError(DiagnosticError):
     :class:`~pytest_asyncio.LeakedLoopWarning`.
     """
 
-    __module__ = "pytest_asyncio"
-
 
 class LeakedProcessError(DiagnosticError):
     """Child processes were still running when their loop closed (``error`` mode).
@@ -73,16 +65,12 @@ class LeakedProcessError(DiagnosticError):
     :class:`~pytest_asyncio.LeakedProcessWarning`.
     """
 
-    __module__ = "pytest_asyncio"
-
 
 class BlockedLoopError(DiagnosticError):
     """One step of a loop ran longer than the threshold (``error`` mode).
 
     The counterpart of :class:`~pytest_asyncio.BlockedLoopWarning`.
     """
-
-    __module__ = "pytest_asyncio"
 
 
 _ERRORS: dict[type[DiagnosticWarning], type[DiagnosticError]] = {

@@ -26,8 +26,6 @@ __all__ = [
 class DiagnosticWarning(pytest.PytestWarning):
     """The base of every diagnostics warning, to filter them all at once."""
 
-    __module__ = "pytest_asyncio"
-
 
 class LeakedTaskWarning(DiagnosticWarning):
     """Tasks were still pending when the plugin closed a loop.
@@ -36,8 +34,6 @@ class LeakedTaskWarning(DiagnosticWarning):
     each task's coroutine, where it was suspended, and (for a
     function-scoped loop) the test.
     """
-
-    __module__ = "pytest_asyncio"
 
 
 class LoopExceptionWarning(DiagnosticWarning):
@@ -48,8 +44,6 @@ class LoopExceptionWarning(DiagnosticWarning):
     plugin reports them instead, with the original traceback and the test.
     """
 
-    __module__ = "pytest_asyncio"
-
 
 class LeakedLoopWarning(DiagnosticWarning):
     """A test or a loop fixture left an event loop open; the plugin closed it.
@@ -57,8 +51,6 @@ class LeakedLoopWarning(DiagnosticWarning):
     Left to the garbage collector, the loop would warn ``ResourceWarning``
     during some later, unrelated test.
     """
-
-    __module__ = "pytest_asyncio"
 
 
 class LeakedProcessWarning(DiagnosticWarning):
@@ -68,8 +60,6 @@ class LeakedProcessWarning(DiagnosticWarning):
     waited for them, so none outlives its loop.
     """
 
-    __module__ = "pytest_asyncio"
-
 
 class BlockedLoopWarning(DiagnosticWarning):
     """One step of a loop (a callback, one step of a task) ran longer than the threshold.
@@ -78,5 +68,3 @@ class BlockedLoopWarning(DiagnosticWarning):
     test or async fixture that was running and the stack where the loop
     was blocked, as sampled while it was.
     """
-
-    __module__ = "pytest_asyncio"

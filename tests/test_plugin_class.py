@@ -141,7 +141,7 @@ def test_without_a_subclass_the_plugin_is_asyncio_plugin(pytester: pytest.Pytest
     ("value", "described"),
     [
         ("42", "42 (of type int)"),
-        ("pytest_asyncio.LoopFixture", "<class 'pytest_asyncio.loops.fixture.LoopFixture'>*"),
+        ("pytest_asyncio.LoopFixture", "<class 'pytest_asyncio.LoopFixture'>*"),
     ],
     ids=["a number", "another class"],
 )

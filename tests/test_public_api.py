@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import inspect
+import pydoc
 import re
 import subprocess
 import sys
+import traceback
 from importlib import metadata
 from pathlib import Path
 
@@ -122,3 +125,61 @@ def test_the_report_header_names_this_implementation_and_version(
     header = _messages.report_header(pytest_asyncio.__version__, "strict", "(fixture's scope)")
     assert "(class-based implementation)" in header
     result.stdout.fnmatch_lines([header])
+
+
+def _public_classes_and_functions() -> list[tuple[str, object]]:
+    found = [(name, getattr(pytest_asyncio, name)) for name in pytest_asyncio.__all__]
+    return [(name, value) for name, value in found if inspect.isclass(value) or callable(value)]
+
+
+def test_public_names_say_pytest_asyncio_not_a_private_module() -> None:
+    named = _public_classes_and_functions()
+    assert len(named) == len(pytest_asyncio.__all__) - 1  # all but __version__
+    for name, value in named:
+        assert (getattr(value, "__module__", None), getattr(value, "__qualname__", None)) == (
+            "pytest_asyncio",
+            name,
+        )
+        if inspect.isclass(value):
+            assert repr(value) == f"<class 'pytest_asyncio.{name}'>"
+
+
+def test_help_and_tracebacks_show_the_public_name() -> None:
+    assert "class LoopFixture in module pytest_asyncio" in pydoc.render_doc(
+        pytest_asyncio.LoopFixture, renderer=pydoc.plaintext
+    )
+    assert "in module pytest_asyncio" in pydoc.render_doc(
+        pytest_asyncio.AsyncioPlugin, renderer=pydoc.plaintext
+    )
+    shown = traceback.format_exception_only(pytest_asyncio.ClockUnsupported("no clock here"))
+    assert shown == ["pytest_asyncio.ClockUnsupported: no clock here\n"]
+
+
+#: At most this many of the package's modules load with ``import pytest_asyncio``
+#: (the loop fixtures and what they run on): the plugin's machinery (collection,
+#: the test runs, the diagnostics plugin) loads when pytest loads the plugin,
+#: or on first use of the public name that needs it.
+MODULES_ON_IMPORT = 35
+
+
+def test_importing_the_package_loads_what_its_public_names_need() -> None:
+    code = (
+        "import sys, pytest_asyncio\n"
+        "def ours(): return sorted(m for m in sys.modules if m.startswith('pytest_asyncio'))\n"
+        "print(len(ours()))\n"
+        "print('pytest_asyncio.asyncio_plugin' in ours())\n"
+        "assert 'AsyncioPlugin' in dir(pytest_asyncio)\n"
+        "print(pytest_asyncio.AsyncioPlugin)\n"
+        "print('pytest_asyncio.asyncio_plugin' in ours())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT, capture_output=True, text=True, check=True
+    )
+    count, before, used, after = done.stdout.splitlines()
+    assert int(count) <= MODULES_ON_IMPORT
+    assert (before, used, after) == ("False", "<class 'pytest_asyncio.AsyncioPlugin'>", "True")
+
+
+def test_an_unknown_name_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="has no attribute 'LoopFixtur'"):
+        pytest_asyncio.LoopFixtur  # type: ignore[attr-defined] # noqa: B018

@@ -205,6 +205,10 @@ assert_type(LoopFixture.fixture(), FixtureFunction[asyncio.AbstractEventLoop])
 as_text: Callable[[], Coroutine[Any, Any, str]] = count
 
 
+# error on the next line: mypy[attr-defined] pyright[reportAttributeAccessIssue]
+misspelt_class = pytest_asyncio.LoopFixtur
+
+
 class PoolAsLoop(pytest_asyncio.AsyncioPlugin):
     # error on the next line: mypy[assignment] pyright[reportAssignmentType]
     loop_class = ThreadPoolExecutor
