@@ -39,8 +39,8 @@ from pytest_asyncio.warnings import (
 
 if TYPE_CHECKING:
     from pytest_asyncio.asyncio_plugin import AsyncioPlugin
-    from pytest_asyncio.clock.switch import VirtualClockFixture
-    from pytest_asyncio.markers.async_marker import AsyncMarker, ProcessPoolMarker
+    from pytest_asyncio.clock_switch import VirtualClockFixture
+    from pytest_asyncio.markers import AsyncMarker, ProcessPoolMarker
 
 try:
     __version__: str = _metadata.version("pytest-asyncio")
@@ -86,9 +86,9 @@ __all__ = [
 #: pytest imports them anyway when it loads the plugin.
 _ON_FIRST_USE = {
     "AsyncioPlugin": "pytest_asyncio.asyncio_plugin",
-    "AsyncMarker": "pytest_asyncio.markers.async_marker",
-    "ProcessPoolMarker": "pytest_asyncio.markers.async_marker",
-    "VirtualClockFixture": "pytest_asyncio.clock.switch",
+    "AsyncMarker": "pytest_asyncio.markers",
+    "ProcessPoolMarker": "pytest_asyncio.markers",
+    "VirtualClockFixture": "pytest_asyncio.clock_switch",
 }
 
 

@@ -16,10 +16,10 @@ from pytest_asyncio import _compat, _messages
 from pytest_asyncio._settings import Settings
 from pytest_asyncio.fixtures.declare import belongs_to_other_plugin
 from pytest_asyncio.items import STATE, ItemState
-from pytest_asyncio.loops.dependencies import Closure, LoopDependencies
+from pytest_asyncio.loop_dependencies import Closure, LoopDependencies
+from pytest_asyncio.loop_factories import LoopFactories, is_implemented
 from pytest_asyncio.loops.direct import DirectLoop
-from pytest_asyncio.loops.factories import LoopFactories, is_implemented
-from pytest_asyncio.markers.async_marker import AsyncMarker
+from pytest_asyncio.markers import AsyncMarker
 
 
 @final
@@ -104,7 +104,7 @@ class Classifier:
                 is_implemented(metafunc.config),  # hooks come with conftests, per directory
             )
         _, parametrized, implemented = self._seen_from
-        if parametrized:  # rare: a loop with params behind it (see loops.dependencies)
+        if parametrized:  # rare: a loop with params behind it (see loop_dependencies)
             test_loop = None
             if self.would_run(definition):
                 marker, mark = self.marker_of(definition)

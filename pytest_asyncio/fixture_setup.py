@@ -28,7 +28,7 @@ from pytest_asyncio.diagnostics.observer import DiagnosticsPlugin
 from pytest_asyncio.fixtures.base import fixture_class
 from pytest_asyncio.fixtures.declare import Declared, Kind, declared, kind_of
 from pytest_asyncio.items import ItemState
-from pytest_asyncio.markers.async_marker import AsyncTest
+from pytest_asyncio.markers import AsyncTest
 
 #: Called with the test, its loop fixture's name, the loop just set up and
 #: the loops in use (see ``pytest_asyncio.left_current``).
@@ -75,7 +75,7 @@ class FixtureSetup:
         self.diagnostics = diagnostics
         self.loop_names = loop_names
         #: Told each time pytest sets up the loop of the running async test
-        #: (by :class:`~pytest_asyncio.running.TestRuns`, which sets it).
+        #: (by :class:`~pytest_asyncio.asyncio_plugin.TestRuns`, which sets it).
         self.test_loop_made: TestLoopMade = _nothing_to_do
         self._plans: dict[object, Plan] = {}
         self._made_loops: dict[object, asyncio.AbstractEventLoop] = {}

@@ -14,7 +14,7 @@ import pytest
 
 if TYPE_CHECKING:
     from pytest_asyncio.loops.direct import DirectLoop
-    from pytest_asyncio.markers.async_marker import AsyncTest
+    from pytest_asyncio.markers import AsyncTest
 
 #: The name the plugin object is registered under with pytest's plugin manager.
 PLUGIN_NAME = "asyncio-plugin"

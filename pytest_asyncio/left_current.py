@@ -36,7 +36,7 @@ from pytest_asyncio._runner import RunFailed, close_loop
 from pytest_asyncio.diagnostics import loops as leaks
 from pytest_asyncio.diagnostics.observer import DiagnosticsPlugin
 from pytest_asyncio.fixtures.base import fixture_class
-from pytest_asyncio.loops.dependencies import LoopDependencies
+from pytest_asyncio.loop_dependencies import LoopDependencies
 from pytest_asyncio.loops.fixture import LoopFixture
 
 #: The fixture whose setup closes a loop left current, as in 0.15 to 0.24.

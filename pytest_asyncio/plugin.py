@@ -17,7 +17,7 @@ import pytest
 from pytest_asyncio import _messages, hookspecs
 from pytest_asyncio._options import add_options
 from pytest_asyncio.asyncio_plugin import AsyncioPlugin, named_plugin_class
-from pytest_asyncio.clock.switch import VirtualClockFixture
+from pytest_asyncio.clock_switch import VirtualClockFixture
 from pytest_asyncio.fixtures.ports import HOST, bind_free_port
 from pytest_asyncio.items import is_async_test
 from pytest_asyncio.loops.fixture import FACTORY_FIXTURE, LoopFixture

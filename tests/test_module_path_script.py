@@ -35,7 +35,7 @@ def run_script(*args: str) -> str:
 def test_a_function_loop_path_is_counted() -> None:
     output = run_script()
     assert re.search(r"^scenario=function modules=\d+ hops=\d+ max-entries=\d+$", output, re.M)
-    for module in ("loops.fixture", "loops.direct", "markers.async_marker"):
+    for module in ("loops.fixture", "loops.direct", "markers"):
         assert re.search(
             rf"^  {re.escape(module)} +entered from the package \d+ times$", output, re.M
         )

@@ -32,6 +32,10 @@ if TYPE_CHECKING:  # typing.Self is new in Python 3.11
 
 T = TypeVar("T")
 
+#: The fixture a test requests to read and drive its loop's clock
+#: (``VirtualClockFixture``); requesting it turns the clock on for the test.
+FIXTURE_NAME = "virtual_clock"
+
 #: The clock of each loop that has one. Weak: a closed, forgotten loop goes.
 #: Empty unless a test asked for the virtual clock: checked before every test.
 CLOCKS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, VirtualClock] = (

@@ -3,8 +3,8 @@
 :func:`choose_loop` is asked by the marker (a test's loop, at collection),
 by the async-fixture adapter (a fixture's loop, when it runs), and by the
 collection-time code that must predict both: the declaration of a test's
-parametrized loops (``loops.dependencies``) and the loop-factory
-parametrization (``loops.factories``). So the rules live here only:
+parametrized loops (``loop_dependencies``) and the loop-factory
+parametrization (``loop_factories``). So the rules live here only:
 
 1. an explicit ``loop_scope`` (marker or ``@pytest_asyncio.fixture``) wins;
 2. else the ini default, where it is not narrower than the subject's scope;

@@ -16,13 +16,13 @@ from pytest_asyncio._settings import (
     Settings,
     Severity,
     parse_blocked_threshold,
+    parse_clock,
     parse_severity,
     parse_timeout,
 )
-from pytest_asyncio.clock.switch import FIXTURE_NAME as CLOCK_FIXTURE
-from pytest_asyncio.clock.switch import wants_virtual_clock
+from pytest_asyncio.clock.virtual import FIXTURE_NAME as CLOCK_FIXTURE
+from pytest_asyncio.loop_factories import is_implemented, is_valid_subset
 from pytest_asyncio.loops.choose import choose_loop
-from pytest_asyncio.loops.factories import is_implemented, is_valid_subset
 from pytest_asyncio.loops.fixture import LoopFixture
 from pytest_asyncio.loops.process_pool import ProcessPoolLoopFixture
 
@@ -214,6 +214,23 @@ class AsyncMarker:
         else:
             return
         pytest.fail(report, pytrace=False)
+
+
+def wants_virtual_clock(item: pytest.Function, asked: object, default: str) -> bool:
+    """Whether ``item`` runs on the virtual clock.
+
+    :param asked: the marker's ``clock=`` argument, ``None`` if not given.
+    :param default: the ``asyncio_clock`` setting.
+    :raises pytest.UsageError: for a bad ``clock=``, or ``clock="real"``
+        with the ``virtual_clock`` fixture.
+    """
+    uses_fixture = CLOCK_FIXTURE in item.fixturenames
+    if asked is None:
+        return uses_fixture or default == "virtual"
+    virtual = parse_clock(f"{item.nodeid}: clock", asked) == "virtual"
+    if uses_fixture and not virtual:
+        raise pytest.UsageError(_messages.clock_fixture_with_real_clock(item.nodeid))
+    return virtual
 
 
 def _run_hypothesis(

@@ -22,9 +22,8 @@ import pytest
 
 from pytest_asyncio import _compat, _messages
 from pytest_asyncio._scopes import ScopeName
-from pytest_asyncio._settings import parse_clock
 from pytest_asyncio.clock import threads
-from pytest_asyncio.clock.virtual import ClockUnsupported, VirtualClock, live_clocks
+from pytest_asyncio.clock.virtual import FIXTURE_NAME, ClockUnsupported, VirtualClock, live_clocks
 from pytest_asyncio.fixtures.base import Fixture
 from pytest_asyncio.loops.choose import loop_class_in_force
 from pytest_asyncio.loops.fixture import LoopFixture
@@ -33,27 +32,7 @@ if TYPE_CHECKING:  # typing.Self is new in Python 3.11
     from typing_extensions import Self
 
 if TYPE_CHECKING:
-    from pytest_asyncio.markers.async_marker import AsyncTest
-
-#: The fixture a test requests to read and drive its loop's clock.
-FIXTURE_NAME = "virtual_clock"
-
-
-def wants_virtual_clock(item: pytest.Function, asked: object, default: str) -> bool:
-    """Whether ``item`` runs on the virtual clock.
-
-    :param asked: the marker's ``clock=`` argument, ``None`` if not given.
-    :param default: the ``asyncio_clock`` setting.
-    :raises pytest.UsageError: for a bad ``clock=``, or ``clock="real"``
-        with the ``virtual_clock`` fixture.
-    """
-    uses_fixture = FIXTURE_NAME in item.fixturenames
-    if asked is None:
-        return uses_fixture or default == "virtual"
-    virtual = parse_clock(f"{item.nodeid}: clock", asked) == "virtual"
-    if uses_fixture and not virtual:
-        raise pytest.UsageError(_messages.clock_fixture_with_real_clock(item.nodeid))
-    return virtual
+    from pytest_asyncio.markers import AsyncTest
 
 
 class ClockSwitch:

@@ -1,1 +1,0 @@
-"""The marker classes; import them from :mod:`pytest_asyncio`."""
