@@ -18,6 +18,7 @@ from pytest_asyncio.fixtures.declare import belongs_to_other_plugin
 from pytest_asyncio.items import STATE, ItemState
 from pytest_asyncio.loop_dependencies import Closure, LoopDependencies
 from pytest_asyncio.loop_factories import LoopFactories, is_implemented
+from pytest_asyncio.loops.choose import LoopChoice
 from pytest_asyncio.loops.direct import DirectLoop
 from pytest_asyncio.markers import AsyncMarker
 
@@ -38,7 +39,7 @@ class Classifier:
         self.default_marker = (
             self.markers.get(AsyncMarker.name) or self.markers[marker_classes[0].name]
         )
-        self.loop_factories = LoopFactories(settings, loop_names)
+        self.loop_factories = LoopFactories(loop_names)
         #: What auto mode adds to an unmarked async test, made once.
         self._auto_mark = getattr(pytest.mark, self.default_marker.name)
         #: While :meth:`classify_all` runs: each parent's closest mark of ours.
@@ -104,17 +105,21 @@ class Classifier:
                 is_implemented(metafunc.config),  # hooks come with conftests, per directory
             )
         _, parametrized, implemented = self._seen_from
-        if parametrized:  # rare: a loop with params behind it (see loop_dependencies)
-            test_loop = None
-            if self.would_run(definition):
-                marker, mark = self.marker_of(definition)
-                test_loop = marker.loop_fixture_for(mark)
-            self.loop_dependencies.declare(metafunc, parametrized, test_loop)
-        if not implemented:  # nothing to parametrize by: no cost
+        if not parametrized and not implemented:  # the usual: nothing to declare, no cost
             return
+        test_loop: LoopChoice | None = None
+        mark: pytest.Mark | None = None
         if self.would_run(definition):
             marker, mark = self.marker_of(definition)
-            self.loop_factories.parametrize(metafunc, marker.loop_fixture, mark)
+            test_loop = marker.loop_choice(mark, definition)
+        if not parametrized and test_loop is None:
+            return  # sync tests are not parametrized by factories
+        name = test_loop.name if test_loop is not None else None
+        fixture_loops = self.loop_dependencies.fixture_loops(metafunc, name)
+        if parametrized:  # rare: a loop with params behind it (see loop_dependencies)
+            self.loop_dependencies.declare(metafunc, parametrized, name, fixture_loops)
+        if implemented and test_loop is not None:
+            self.loop_factories.parametrize(metafunc, test_loop, fixture_loops, mark)
 
     def would_run(self, item: pytest.Item) -> bool:
         """Whether :meth:`classify` will make ``item`` an async test."""

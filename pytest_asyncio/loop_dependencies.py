@@ -24,8 +24,7 @@ import pytest
 from pytest_asyncio import _compat
 from pytest_asyncio._scopes import ScopeName
 from pytest_asyncio.fixtures.declare import Handling, Kind, declared, handling, kind_of
-from pytest_asyncio.loops.choose import choose_loop
-from pytest_asyncio.loops.fixture import LoopFixture
+from pytest_asyncio.loops.choose import LoopChoice, choose_fixture_loop
 from pytest_asyncio.loops.policy import POLICY_FIXTURE
 
 #: A fixture name and the definitions pytest will use for it, closest last.
@@ -83,6 +82,7 @@ class LoopDependencies:
         metafunc: pytest.Metafunc,
         loops: dict[str, tuple[Closure, bool]],
         test_loop: str | None,
+        fixture_loops: dict[str, LoopChoice],
     ) -> None:
         """Add the loops the test will use to its closure, and what they request.
 
@@ -94,21 +94,30 @@ class LoopDependencies:
 
         :param loops: what :meth:`parametrized` returned for the test.
         :param test_loop: the loop fixture of an async test, ``None`` for a sync one.
+        :param fixture_loops: what :meth:`fixture_loops` returned for the test.
         """
         policy, parametrized = loops[POLICY_FIXTURE]
         if parametrized:
             _compat.declare_fixtures(metafunc, policy, first=POLICY_FIXTURE)
         names = [test_loop] if test_loop is not None else []
-        names.extend(self._fixture_loops(metafunc, test_loop))
+        names.extend(choice.name for choice in fixture_loops.values())
         for name in names:
             closure = loops.get(name)
             if closure is not None:
                 _compat.declare_fixtures(metafunc, closure[0])
 
-    def _fixture_loops(self, metafunc: pytest.Metafunc, test_loop: str | None) -> list[str]:
-        """The loops the test's async fixtures will run on, as the fixture driver decides."""
+    def fixture_loops(
+        self, metafunc: pytest.Metafunc, test_loop: str | None
+    ) -> dict[str, LoopChoice]:
+        """The loop of each async fixture of the test that the plugin runs
+        (:func:`~pytest_asyncio.fixtures.declare.handling`), by fixture name:
+        chosen as the fixture driver chooses it when the fixture runs
+        (:func:`~pytest_asyncio.loops.choose.choose_fixture_loop`).
+
+        :param test_loop: the loop fixture of an async test, ``None`` for a sync one.
+        """
         definition = metafunc.definition
-        found: list[str] = []
+        found: dict[str, LoopChoice] = {}
         for name, definitions in list(_compat.closure_fixturedefs(metafunc).items()):
             if not definitions or name in self.loop_names:
                 continue
@@ -116,22 +125,21 @@ class LoopDependencies:
             if kind_of(fixturedef.func) is Kind.SYNC:
                 continue
             declaration = declared(fixturedef.func)
-            verdict = handling(declaration, self.mode, definition, test_loop is not None)
-            if verdict is Handling.LEAVE:
-                continue  # not ours to run
+            if (
+                handling(declaration, self.mode, definition, test_loop is not None)
+                is not Handling.RUN
+            ):
+                continue  # not ours to run, or refused: no loop
             try:
-                choice = choose_loop(
-                    LoopFixture.name,
-                    own_scope=fixturedef.scope,
-                    loop_scope=declaration.loop_scope if declaration is not None else None,
+                found[name] = choose_fixture_loop(
+                    fixturedef,
+                    declaration,
                     default=self.default,
                     test_loop=test_loop,
                     node=definition,
-                    fixture=name,
                 )
             except pytest.fail.Exception:  # the fixture reports it when it runs
                 continue
-            found.append(choice.name)
         return found
 
 

@@ -24,10 +24,8 @@ import pytest
 
 from pytest_asyncio import _compat, _messages
 from pytest_asyncio._scopes import ScopeName, widest
-from pytest_asyncio._settings import Settings, parse_scope
-from pytest_asyncio.fixtures.declare import Handling, Kind, declared, handling, kind_of
 from pytest_asyncio.hookspecs import LoopFactory
-from pytest_asyncio.loops.choose import LoopChoice, choose_fixture_loop, choose_loop
+from pytest_asyncio.loops.choose import LoopChoice
 from pytest_asyncio.loops.fixture import FACTORY_FIXTURE
 
 #: The marker keyword that picks a subset of the configured factories.
@@ -123,8 +121,7 @@ def _unavailable() -> asyncio.AbstractEventLoop:  # the value of a skipped varia
 class LoopFactories:
     """The ``pytest_generate_tests`` work: parametrize the tests that use our loops."""
 
-    def __init__(self, settings: Settings, loop_names: set[str]) -> None:
-        self.settings = settings
+    def __init__(self, loop_names: set[str]) -> None:
         self.loop_names = loop_names
         #: Usage errors found while collecting, raised together afterwards.
         self.errors: dict[str, None] = {}
@@ -141,15 +138,20 @@ class LoopFactories:
             raise pytest.UsageError("\n".join(self.errors))
 
     def parametrize(
-        self, metafunc: pytest.Metafunc, test_loop: str, mark: pytest.Mark | None
+        self,
+        metafunc: pytest.Metafunc,
+        test_loop: LoopChoice,
+        fixture_loops: dict[str, LoopChoice],
+        mark: pytest.Mark | None,
     ) -> None:
         """Parametrize an async test once per configured factory, if the hook gives any.
 
-        :param test_loop: the loop fixture the test runs on (for the
-            function loop scope).
+        :param test_loop: the loop the test runs on, as its marker chose it.
+        :param fixture_loops: the loops its async fixtures run on, by fixture
+            name (see ``LoopDependencies.fixture_loops``).
         :param mark: the test's asyncio marker, if it has one.
         """
-        scope = self._widest_loop_scope(metafunc, test_loop, mark)
+        scope = self._widest_loop_scope(metafunc, test_loop, fixture_loops)
         definition = metafunc.definition
         try:
             configured = configured_factories(metafunc.config, definition)
@@ -186,55 +188,15 @@ class LoopFactories:
         return value
 
     def _widest_loop_scope(
-        self, metafunc: pytest.Metafunc, test_loop: str, mark: pytest.Mark | None
+        self,
+        metafunc: pytest.Metafunc,
+        test_loop: LoopChoice,
+        fixture_loops: dict[str, LoopChoice],
     ) -> ScopeName:
-        """The widest scope among the loops the test and its fixtures will run on,
-        as the marker and the fixture driver (``async_fixtures``) will choose them."""
-        definition = metafunc.definition
-        test = self._test_loop(definition, test_loop, mark)
-        scopes: list[ScopeName] = [test.scope]
+        """The widest scope among the loops the test and its fixtures run on."""
+        scopes: list[ScopeName] = [test_loop.scope]
+        scopes.extend(choice.scope for choice in fixture_loops.values())
         for name, definitions in _compat.closure_fixturedefs(metafunc).items():
-            if not definitions:
-                continue
-            fixturedef = definitions[-1]
-            if name in self.loop_names:
-                scopes.append(fixturedef.scope)
-            elif kind_of(fixturedef.func) is not Kind.SYNC and self._runs(fixturedef, definition):
-                scopes.append(self._fixture_loop_scope(definition, fixturedef, test.name))
+            if definitions and name in self.loop_names:
+                scopes.append(definitions[-1].scope)
         return widest(scopes)
-
-    def _test_loop(
-        self, definition: pytest.Function, test_loop: str, mark: pytest.Mark | None
-    ) -> LoopChoice:
-        kwargs: Mapping[str, Any] = mark.kwargs if mark is not None else {}
-        try:
-            scope = parse_scope("loop_scope", kwargs.get("loop_scope", kwargs.get("scope")))
-        except pytest.UsageError:  # the marker reports it when the test runs
-            scope = None
-        return choose_loop(
-            test_loop,
-            loop_scope=scope,
-            default=self.settings.default_test_loop_scope,
-            node=definition,
-        )
-
-    def _runs(self, fixturedef: Any, definition: pytest.Function) -> bool:
-        declaration = declared(fixturedef.func)
-        verdict = handling(declaration, self.settings.mode, definition, async_test=True)
-        return verdict is Handling.RUN
-
-    def _fixture_loop_scope(
-        self, definition: pytest.Function, fixturedef: Any, test_loop: str
-    ) -> ScopeName:
-        scope: ScopeName = fixturedef.scope
-        try:
-            choice = choose_fixture_loop(
-                fixturedef,
-                declared(fixturedef.func),
-                default=self.settings.default_fixture_loop_scope,
-                test_loop=test_loop,
-                node=definition,
-            )
-        except pytest.fail.Exception:  # the fixture reports it when it runs
-            return scope
-        return choice.scope

@@ -22,7 +22,7 @@ from pytest_asyncio._settings import (
 )
 from pytest_asyncio.clock.virtual import FIXTURE_NAME as CLOCK_FIXTURE
 from pytest_asyncio.loop_factories import is_implemented, is_valid_subset
-from pytest_asyncio.loops.choose import choose_loop
+from pytest_asyncio.loops.choose import LoopChoice, choose_loop
 from pytest_asyncio.loops.fixture import LoopFixture
 from pytest_asyncio.loops.process_pool import ProcessPoolLoopFixture
 
@@ -111,16 +111,13 @@ class AsyncMarker:
         """
         error = self._check_arguments(item, mark) if mark is not None else None
         kwargs: Mapping[str, Any] = mark.kwargs if mark is not None and error is None else {}
-        loop_scope: ScopeName | None = None
         timeout = self.settings.timeout
         diagnostics: Severity | None = None
         blocked: float | None = None
+        loop_scope, invalid = _loop_scope_in(kwargs)
+        if invalid is not None:
+            error = _messages.invalid_marker_scope(item.nodeid, self.name, invalid)
         try:
-            scope = kwargs.get("loop_scope", kwargs.get("scope"))
-            if scope is None or is_scope(scope):
-                loop_scope = scope
-            else:
-                error = _messages.invalid_marker_scope(item.nodeid, self.name, scope)
             if "timeout" in kwargs:
                 timeout = parse_timeout(f"{item.nodeid}: timeout", kwargs["timeout"])
             asked = kwargs.get("clock")
@@ -145,15 +142,17 @@ class AsyncMarker:
             blocked_threshold=blocked,
         )
 
-    def loop_fixture_for(self, mark: pytest.Mark | None) -> str:
-        """The loop fixture a test with ``mark`` runs on, as :meth:`prepare` decides
-        (for a bad ``loop_scope``, the default: such a test errors anyway).
+    def loop_choice(self, mark: pytest.Mark | None, node: pytest.Function) -> LoopChoice:
+        """The loop a test with ``mark`` runs on, as :meth:`prepare` chooses it,
+        and how long that loop lives as ``node`` sees it (a bad ``loop_scope``
+        reads as none: such a test errors anyway).
 
-        Used while collecting, before :meth:`prepare`.
+        Used while collecting, before :meth:`prepare`, by what parametrizes the
+        test's loops.
         """
-        kwargs: Mapping[str, Any] = mark.kwargs if mark is not None else {}
-        scope = kwargs.get("loop_scope", kwargs.get("scope"))
-        return self._choose(scope if is_scope(scope) else None)
+        loop_scope, _ = _loop_scope_in(mark.kwargs if mark is not None else {})
+        default = self.settings.default_test_loop_scope
+        return choose_loop(self.loop_fixture, loop_scope=loop_scope, default=default, node=node)
 
     def _choose(self, loop_scope: ScopeName | None) -> str:
         """The loop fixture for ``loop_scope``: the same for every test, so chosen once."""
@@ -214,6 +213,18 @@ class AsyncMarker:
         else:
             return
         pytest.fail(report, pytrace=False)
+
+
+def _loop_scope_in(kwargs: Mapping[str, Any]) -> tuple[ScopeName | None, object]:
+    """The marker's ``loop_scope=`` (or ``scope=``, its older name): read here only.
+
+    :returns: the loop scope (``None`` if not given), and a value that is not
+        a scope name (``None`` if there is none), which then reads as not given.
+    """
+    scope = kwargs.get("loop_scope", kwargs.get("scope"))
+    if scope is None or is_scope(scope):
+        return scope, None
+    return None, scope
 
 
 def wants_virtual_clock(item: pytest.Function, asked: object, default: str) -> bool:
