@@ -128,7 +128,10 @@ class FixtureSetup:
                 fixturedef.func = stand_in
             else:
                 if plan.provider:
-                    fixturedef.func = functools.partial(function, request=request)
+                    given = request
+                    if running is not None and running.direct is not None:
+                        given = running.direct.watched(request)  # see loops.direct
+                    fixturedef.func = functools.partial(function, request=given)
                 try:
                     if plan.is_loop:
                         return self._check_loop(fixturedef, request, (yield))

@@ -301,6 +301,54 @@ def test_a_from_request_that_needs_a_fixture_takes_the_fixture_path(
     run_clean().assert_outcomes(passed=3)
 
 
+def test_a_from_request_that_asks_for_a_fixture_is_called_once_per_loop(
+    pytester: pytest.Pytester, run_clean: RunClean
+) -> None:
+    pytester.makeconftest(
+        """
+        import pytest
+        from pytest_asyncio import LoopFixture
+
+        @pytest.fixture
+        def loop_name():
+            return "from a fixture"
+
+        class Counting(LoopFixture):
+            calls = []
+
+            @classmethod
+            def from_request(cls, request):
+                cls.calls.append(request.node.name)
+                request.getfixturevalue("loop_name")
+                return cls()
+
+        event_loop = Counting.fixture()
+        """
+    )
+    pytester.makepyfile(
+        """
+        import pytest
+        from conftest import Counting
+
+        @pytest.mark.asyncio
+        async def test_one():
+            pass
+
+        @pytest.mark.asyncio_process_pool
+        async def test_on_the_process_pool():
+            pass
+
+        @pytest.mark.asyncio
+        async def test_two():
+            pass
+
+        def test_called_once_per_loop():
+            assert Counting.calls == ["test_one", "test_on_the_process_pool", "test_two"]
+        """
+    )
+    run_clean().assert_outcomes(passed=4)
+
+
 def test_the_process_pool_loop_is_made_directly(pytester: pytest.Pytester) -> None:
     """``ProcessPoolLoopFixture.from_request`` only reads: no fixture path for it."""
     source = MARKED.replace("asyncio", "asyncio_process_pool", 1).format(args="")

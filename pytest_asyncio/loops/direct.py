@@ -16,10 +16,14 @@ that name. The loop is the same one the fixture would have given:
   cached, sets the fixture up through pytest as before.
 
 A subclass that overrides ``from_request`` (``ProcessPoolLoopFixture`` does)
-gets a read-only stand-in for the request (:class:`RequestView`): reading
-the config or the test is fine; asking for a fixture value, a finalizer or
-anything else only pytest's fixture machinery can give sends the test, and
-every later test on that class, back to the fixture path.
+is called once per setup, whichever path the loop takes. The first test of
+each module or class gets its loop through pytest's fixture path, where the
+plugin watches what ``from_request`` asks of the request
+(:class:`WatchedRequest`). If it only read the config or the test, the later
+tests there get their loops directly, and ``from_request`` a read-only
+stand-in for the request (:class:`RequestView`); if it asked for a fixture
+value, a finalizer or anything else only pytest's fixture machinery can
+give, they keep the fixture path.
 
 Anything else (``--setup-show``, ``--setup-only`` or ``--setup-plan``, which
 list the loop fixture's setup; a plain ``@pytest.fixture def event_loop()``,
@@ -44,8 +48,10 @@ from pytest_asyncio.loops.policy import POLICY_FIXTURE, is_policy_overridden
 _LOOP_FROM_REQUEST = LoopFixture.from_request.__func__  # type: ignore[attr-defined]
 
 _DECISIONS = pytest.StashKey[dict[tuple[object, str], "DirectLoop | None"]]()
-#: Loop classes whose ``from_request`` asked for more than :class:`RequestView` gives.
-_NEED_FIXTURES = pytest.StashKey[set[type[LoopFixture]]]()
+#: By module or class and loop fixture name, what an overridden ``from_request``
+#: did on the fixture path: ``True`` if it read only what :class:`RequestView`
+#: gives, ``False`` if it asked for more.
+_READS_ONLY = pytest.StashKey[dict[tuple[object, str], bool]]()
 
 #: Watches a loop and returns the check to run right before it is torn down.
 Watch = Callable[[asyncio.AbstractEventLoop, str, str, str], Callable[[], None]]
@@ -150,39 +156,71 @@ class DirectLoop(NamedTuple):  # not a dataclass: 4x cheaper to import
         return loop, close
 
     def _instance(self, item: pytest.Function) -> LoopFixture | None:
-        """What the fixture's ``from_request`` would make, or ``None`` if it needs fixtures."""
+        """What the fixture's ``from_request`` would make, or ``None`` where
+        pytest's fixture path must call it (see :meth:`watched`)."""
         cls = self.maker
         assert cls is not None
-        if cls.from_request.__func__ is _LOOP_FROM_REQUEST:  # type: ignore[attr-defined]
+        if _own_from_request(cls):
             # What LoopFixture.from_request returns where the policy is not
             # overridden (checked in of()), without its per-test lookup.
             return cls(policy=None)
-        refused = item.session.stash.setdefault(_NEED_FIXTURES, set())
-        if cls in refused:
+        learned = item.session.stash.setdefault(_READS_ONLY, {})
+        key = (item.parent, self.name)
+        if not learned.get(key, False):  # not seen yet, or it asks for fixtures
             return None
-        view = cast(pytest.FixtureRequest, RequestView(item, self.name))
         try:
-            return cls.from_request(view)
-        except NeedsFixtures:
-            refused.add(cls)
+            return cls.from_request(cast(pytest.FixtureRequest, RequestView(item, self.name)))
+        except NeedsFixtures:  # it read only for an earlier test: asked now, the fixture path
+            learned[key] = False
             return None
+
+    def watched(self, request: pytest.FixtureRequest) -> pytest.FixtureRequest:
+        """The request to pass on pytest's fixture path to the loop's provider.
+
+        The first time an overridden ``from_request`` is called for a module
+        or class, a :class:`WatchedRequest`, which notes whether it asks for
+        more than :class:`RequestView` gives; else ``request`` itself.
+        """
+        cls = self.maker
+        if cls is None or request.fixturename != self.name or _own_from_request(cls):
+            return request
+        learned = request.session.stash.setdefault(_READS_ONLY, {})
+        key = (request.node.parent, self.name)
+        if key in learned:
+            return request
+        learned[key] = True
+
+        def asked() -> None:
+            learned[key] = False
+
+        return cast(pytest.FixtureRequest, WatchedRequest(request, asked))
+
+
+def _own_from_request(cls: type[LoopFixture]) -> bool:
+    """Whether ``cls`` keeps :meth:`LoopFixture.from_request`."""
+    return cls.from_request.__func__ is _LOOP_FROM_REQUEST  # type: ignore[attr-defined]
 
 
 class NeedsFixtures(Exception):
     """An overridden ``from_request`` asked :class:`RequestView` for more than it gives."""
 
 
+#: What :class:`RequestView` reads from the test.
+_READABLE = frozenset(
+    {"config", "session", "function", "cls", "instance", "module", "path", "keywords"}
+)
+#: What an overridden ``from_request`` may read and still get a :class:`RequestView`.
+_GIVEN = _READABLE | {"node", "fixturename", "scope", "param"}
+
+
 class RequestView:
     """The request an overridden ``from_request`` gets on the direct path: read-only.
 
     It has what a test's request says about the test and the session;
-    anything else (``getfixturevalue``, ``addfinalizer``, ``param``...)
-    raises :class:`NeedsFixtures`, and the test takes the fixture path.
+    ``param`` is missing, as for a fixture without ``params``; anything else
+    (``getfixturevalue``, ``addfinalizer``...) raises :class:`NeedsFixtures`,
+    and the test takes the fixture path.
     """
-
-    _READABLE = frozenset(
-        {"config", "session", "function", "cls", "instance", "module", "path", "keywords"}
-    )
 
     def __init__(self, item: pytest.Function, name: str) -> None:
         self.node = item
@@ -190,7 +228,26 @@ class RequestView:
         self.scope = "function"
 
     def __getattr__(self, attribute: str) -> Any:
-        if attribute in self._READABLE:
+        if attribute in _READABLE:
             value = self.node.obj if attribute == "function" else getattr(self.node, attribute)
             return value
+        if attribute == "param":
+            raise AttributeError(attribute)
         raise NeedsFixtures(attribute)
+
+
+class WatchedRequest:
+    """pytest's request for a loop fixture, passed on whole; notes an attribute
+    read that :class:`RequestView` would not give (``param`` aside: the
+    fixture has no ``params``)."""
+
+    __slots__ = ("_asked", "_request")
+
+    def __init__(self, request: pytest.FixtureRequest, asked: Callable[[], None]) -> None:
+        self._request = request
+        self._asked = asked
+
+    def __getattr__(self, attribute: str) -> Any:
+        if attribute not in _GIVEN:
+            self._asked()
+        return getattr(self._request, attribute)
