@@ -22,7 +22,7 @@ from typing import Any, ClassVar, final
 import pytest
 
 import pytest_asyncio
-from pytest_asyncio import _asyncio_compat, _compat, _messages
+from pytest_asyncio import _asyncio_compat, _messages
 from pytest_asyncio._header import report_header
 from pytest_asyncio._interrupts import INTERRUPTS
 from pytest_asyncio._runner import RunFailed, close_loop
@@ -329,7 +329,6 @@ class TestRuns:
         if provided is None:  # the first test of a wider loop: pytest sets it up
             return
         loop, close = provided
-        _compat.prefill_fixture(item, direct.name, loop)
         if close is not None:  # made now
             state.direct_loop, state.close_direct = loop, close
             in_use = self.fixture_setup.loops_in_use()

@@ -1,10 +1,11 @@
 """Which loop a test or an async fixture runs on: one decision, one entry point.
 
 :func:`choose_loop` is asked by the marker (a test's loop, at collection),
-by the async-fixture adapter (a fixture's loop, when it runs), and by the
-collection-time code that must predict both: the declaration of a test's
-parametrized loops (``loop_dependencies``) and the loop-factory
-parametrization (``loop_factories``). So the rules live here only:
+and through :func:`choose_fixture_loop` by the async-fixture driver (a
+fixture's loop, when it runs) and by the one collection-time walk over a
+test's async fixtures (``loop_dependencies``) whose answer both the
+declaration of a test's parametrized loops and the loop-factory
+parametrization read. So the rules live here only:
 
 1. an explicit ``loop_scope`` (marker or ``@pytest_asyncio.fixture``) wins;
 2. else the ini default, where it is not narrower than the subject's scope;
@@ -125,8 +126,8 @@ def choose_fixture_loop(
     node: pytest.Item | None,
 ) -> LoopChoice:
     """:func:`choose_loop` for the async fixture ``fixturedef`` (pytest's
-    definition), for the adapter that runs it and for the collection code that
-    predicts its loop.
+    definition), for the driver that runs it and for the collection-time walk
+    over a test's async fixtures (``LoopDependencies.fixture_loops``).
 
     :param declaration: what ``@pytest_asyncio.fixture`` declared for it, if
         anything (read from the user's function: while the fixture runs,

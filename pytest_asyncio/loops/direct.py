@@ -126,15 +126,20 @@ class DirectLoop(NamedTuple):  # not a dataclass: 4x cheaper to import
     def provide(
         self, item: pytest.Function, debug: bool, watch: Watch
     ) -> tuple[asyncio.AbstractEventLoop, Callable[[], None] | None] | None:
-        """The test's loop, and what closes it (``None`` for a wider loop's).
+        """Hand the test its loop: in its fixture values, where pytest then
+        leaves the loop fixture alone.
 
         Called before pytest sets up the test's fixtures.
 
-        :returns: ``None`` when pytest must set the fixture up (nothing cached).
+        :returns: the loop and what closes it (``None`` for a wider loop's);
+            ``None`` when pytest must set the fixture up (nothing cached).
         """
         if self.maker is None:
             found, value = _compat.cached_fixture_value(self.fixturedef)
-            return (value, None) if found and isinstance(value, asyncio.AbstractEventLoop) else None
+            if not found or not isinstance(value, asyncio.AbstractEventLoop):
+                return None
+            _compat.prefill_fixture(item, self.name, value)
+            return value, None
         maker = self._instance(item)
         if maker is None:  # its from_request needs pytest's fixture machinery
             return None
@@ -145,6 +150,7 @@ class DirectLoop(NamedTuple):  # not a dataclass: 4x cheaper to import
         if debug:
             loop.set_debug(True)
         check = watch(loop, self.name, "function", item.nodeid)
+        _compat.prefill_fixture(item, self.name, loop)
 
         def close() -> None:
             __tracebackhide__ = True  # a diagnostics error is the report, not these frames
