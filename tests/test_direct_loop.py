@@ -301,17 +301,12 @@ def test_a_from_request_that_needs_a_fixture_takes_the_fixture_path(
     run_clean().assert_outcomes(passed=3)
 
 
-def test_a_from_request_that_asks_for_a_fixture_is_called_once_per_loop(
+def test_a_from_request_that_asks_for_more_is_called_once_per_loop(
     pytester: pytest.Pytester, run_clean: RunClean
 ) -> None:
     pytester.makeconftest(
         """
-        import pytest
         from pytest_asyncio import LoopFixture
-
-        @pytest.fixture
-        def loop_name():
-            return "from a fixture"
 
         class Counting(LoopFixture):
             calls = []
@@ -319,7 +314,7 @@ def test_a_from_request_that_asks_for_a_fixture_is_called_once_per_loop(
             @classmethod
             def from_request(cls, request):
                 cls.calls.append(request.node.name)
-                request.getfixturevalue("loop_name")
+                request.addfinalizer(lambda: None)  # only pytest's fixture path has it
                 return cls()
 
         event_loop = Counting.fixture()
@@ -330,7 +325,8 @@ def test_a_from_request_that_asks_for_a_fixture_is_called_once_per_loop(
         import pytest
         from conftest import Counting
 
-        @pytest.mark.asyncio
+        pytestmark = pytest.mark.asyncio
+
         async def test_one():
             pass
 
@@ -338,7 +334,6 @@ def test_a_from_request_that_asks_for_a_fixture_is_called_once_per_loop(
         async def test_on_the_process_pool():
             pass
 
-        @pytest.mark.asyncio
         async def test_two():
             pass
 
