@@ -51,6 +51,9 @@ class Interrupts:
         self._handler = self._on_sigint  # one bound method, for the identity check
         #: Whether the handler was installed; ``None``: not looked at yet.
         self.installed: bool | None = None
+        #: What the run Ctrl-C interrupted was waiting on: its description
+        #: and its await chain, for the session's summary (which takes it).
+        self.stuck: tuple[str, str] | None = None
 
     def take_over(self) -> None:
         """Handle SIGINT from now on, if it has Python's default handler.

@@ -393,6 +393,67 @@ def test_timed_out(
     return "\n".join(lines)
 
 
+# What a stuck task waits on, one line a link of its chain of awaits
+# (timeouts, pytest-timeout, Ctrl-C, a test that can never wake).
+
+#: The asyncio methods a chain of awaits can end in, and what that means.
+CHAIN_LEAVES = {
+    "Event.wait": "an asyncio.Event that is not set",
+    "Condition.wait": "an asyncio.Condition nobody notified",
+    "Lock.acquire": "an asyncio.Lock held elsewhere",
+    "Semaphore.acquire": "an asyncio.Semaphore with no slot free",
+    "Queue.get": "an asyncio.Queue with nothing to get",
+    "Queue.put": "a full asyncio.Queue",
+    "Queue.join": "an asyncio.Queue with items not yet marked done",
+    "Barrier.wait": "an asyncio.Barrier not yet full",
+    "StreamReader._wait_for_data": "a read from a stream",
+    "FlowControlMixin._drain_helper": "a write to a stream whose buffer is full",
+    "sleep": "a timer",
+}
+
+#: A task the chain reached before, or past the depth a report shows.
+CHAIN_CUT = "(not followed: shown above, or too deep)"
+
+
+def chain_task(name: str) -> str:
+    return f"-> awaits task {name!r}:"
+
+
+def chain_gather(pending: int, children: int) -> str:
+    return f"-> awaits gather(), {pending} of its {children} children pending:"
+
+
+def chain_waits_for_all(function: str, pending: int) -> str:
+    return f"-> awaits asyncio's {function}(), which waits for {pending} pending:"
+
+
+def chain_leaf(known: str, method: str, peer: str = "") -> str:
+    """:param known: a key of :data:`CHAIN_LEAVES`, or an asyncio function's name."""
+    what = CHAIN_LEAVES.get(known)
+    if what is None:
+        return f"-> waits inside {method}()"
+    if peer:
+        what += f" connected to {peer}"
+    return f"-> waits on {what} ({method})"
+
+
+def waits_on(waits: list[str]) -> str:
+    """A note under pytest-timeout's failure: the traceback shows the test's
+    frames; this, what its innermost ``await`` waits on."""
+    return "\n".join(["asyncio: the test's await was waiting on:", *waits])
+
+
+INTERRUPTED_TITLE = "asyncio: where Ctrl-C found the test"
+
+
+def interrupted_while_waiting(what: str, chain: str) -> str:
+    return f"{what} was interrupted while waiting here:\n{chain}"
+
+
+def chain_future(kind: str) -> str:
+    return f"-> waits on an asyncio.{kind} that is not done"
+
+
 def loop_scope_needs_loop_fixture(test: str, scope: str) -> str:
     return (
         f"{test}: no event loop of scope {scope!r} is available here. "
@@ -687,7 +748,9 @@ TASK_CREATION_HINT = " (--asyncio-debug shows the line that created it)"
 # ----------------------------------------------------------------------------
 
 
-def mixed_loops_title() -> str:
+def mixed_loops_title(stuck: bool = False) -> str:
+    if stuck:
+        return "asyncio: fixtures bound to another event loop, which did not run meanwhile"
     return "asyncio: fixtures bound to another event loop"
 
 
@@ -720,6 +783,16 @@ def mixed_loops_hint() -> str:
     return (
         "An object made on one loop cannot be awaited on another. Run the fixture "
         "and the test on the same loop: give them the same loop_scope "
+        "(@pytest_asyncio.fixture(loop_scope=...), @pytest.mark.asyncio(loop_scope=...))."
+    )
+
+
+def stuck_on_other_loop_hint() -> str:
+    return (
+        "While the test runs on its loop, the loop of these fixtures does not run: "
+        "a server, task or stream of theirs makes no progress, and the test, if it "
+        "waits for one of them, waits until its time limit. Run the fixture and the "
+        "test on the same loop: give them the same loop_scope "
         "(@pytest_asyncio.fixture(loop_scope=...), @pytest.mark.asyncio(loop_scope=...))."
     )
 

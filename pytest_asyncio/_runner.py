@@ -35,6 +35,7 @@ from types import FrameType
 from typing import Any, Generic, NoReturn, TypeVar
 
 from pytest_asyncio import _asyncio_compat, _messages, _tasks
+from pytest_asyncio._awaits import Chain
 from pytest_asyncio._interrupts import INTERRUPTS
 from pytest_asyncio._watchdog import WATCHDOG
 
@@ -49,6 +50,11 @@ CANCEL_GRACE = 1.0
 #: refused to stop when cancelled (not waited for again), already reported.
 _AGAIN, _REFUSED, _REPORTED = "again", "refused", "reported"
 _ABANDONED: weakref.WeakKeyDictionary[asyncio.Task[Any], str] = weakref.WeakKeyDictionary()
+
+
+#: What the runs reported stuck (at their time limit, by pytest-timeout) since
+#: the diagnostics last looked: they then name the fixtures of other loops.
+STUCK_RUNS: list[str] = []
 
 
 class RunFailed(Exception):
@@ -103,13 +109,10 @@ def run_coroutine(
         else WATCHDOG.watching(TaskRun.run, task, timeout, description)
     )
     if run.presses or run.escaped is not None:
-        retrieve(task)
-        if run.escaped is not None:  # e.g. pytest-timeout's failure, raised in a signal handler
-            frames = run.waiting or _users_part(run.escaped.__traceback__)
-            raise run.escaped.with_traceback(frames)
-        raise run.interrupt()
+        _interrupted(run, description)
     if run.expired is not None:  # timed out: cancelled, or swallowed it
         where, others = run.expired
+        STUCK_RUNS.append(_text(description))
         raise TestTimeout(
             _messages.test_timed_out(
                 _text(description), timeout or 0, where, others, run.refusal(where)
@@ -122,6 +125,29 @@ def run_coroutine(
     if run.error is not None:  # as raised by the task, without asyncio's frames above it
         raise run.error.with_traceback(_users_part(run.error.__traceback__))
     return task.result()
+
+
+def _interrupted(run: TaskRun, description: str | Callable[[], str]) -> NoReturn:
+    """Raise what interrupted ``run``: Ctrl-C, or what a signal handler raised.
+
+    What the task was waiting on goes with it: for Ctrl-C to the session's
+    summary (pytest shows only one line of a ``KeyboardInterrupt``), for
+    pytest-timeout's failure as a note below its message, under the
+    traceback of the test's own ``await`` lines.
+    """
+    __tracebackhide__ = True
+    retrieve(run.task)
+    escaped, chain = run.escaped, run.chain
+    if chain is not None and chain.lines:
+        if run.presses or isinstance(escaped, KeyboardInterrupt):
+            INTERRUPTS.stuck = (_text(description), chain.text())
+        elif escaped is not None and chain.waits:
+            _add_note(escaped, _messages.waits_on(chain.waits))
+            STUCK_RUNS.append(_text(description))
+    if escaped is not None:  # e.g. pytest-timeout's failure, raised in a signal handler
+        frames = run.waiting or _users_part(escaped.__traceback__)
+        raise escaped.with_traceback(frames)
+    raise run.interrupt()
 
 
 def _new_task(
@@ -148,6 +174,14 @@ def _cancelled(error: BaseException | None, description: str) -> TaskCancelled:
         error = error.__context__ or error
     frames = error.__traceback__ if error is not None else None
     return TaskCancelled(_messages.task_cancelled(description)).with_traceback(_users_part(frames))
+
+
+def _add_note(error: BaseException, note: str) -> None:
+    """Add ``note`` to ``error``'s notes, which pytest shows below its message."""
+    if sys.version_info >= (3, 11):
+        error.add_note(note)
+    else:  # no add_note(); pytest shows __notes__ all the same
+        error.__dict__["__notes__"] = [*error.__dict__.get("__notes__", ()), note]
 
 
 def _text(description: str | Callable[[], str]) -> str:
@@ -203,6 +237,7 @@ class TaskRun:
     error: BaseException | None = None  # the task's own, as it reached us
     stopped = False  # something else stopped the loop
     refused: str | None = None  # where the task was when we stopped waiting
+    chain: Chain | None = None  # what the task awaited when Ctrl-C or a signal came
     presses = 0
     _heard = 0
     _ended = False
@@ -267,6 +302,8 @@ class TaskRun:
         elif self.escaped is None:
             self.escaped = exc
             self.waiting = _tasks.waiting_at(task, exc)
+            if not task.done() and self.chain is None:
+                self.chain = Chain(task)
 
     def _arm(self, delay: float, callback: Callable[[], None]) -> None:
         if self._timer is not None:
@@ -277,7 +314,8 @@ class TaskRun:
         if self.task.done():
             return
         task = self.task
-        self.expired = _tasks.where(task), _tasks.others(task)
+        chain = Chain(task)
+        self.expired = chain.text(), _tasks.others(task, chain.tasks)
         task.cancel()
         self._arm(CANCEL_GRACE, self._give_up)
 
@@ -291,7 +329,7 @@ class TaskRun:
         """
         if self.task.done():
             return
-        self.refused = _tasks.where(self.task)
+        self.refused = Chain(self.task).text()
         _abandon(self.task, _AGAIN if pressed_again else _REPORTED)
         self.loop.stop()
 
@@ -329,6 +367,7 @@ class TaskRun:
         if self._heard == 1:  # as asyncio.Runner: cancel, let it unwind
             frame = _tasks.suspended_in(self.task)
             self._pressed_at = None if frame is None else (frame, frame.f_lineno)
+            self.chain = Chain(self.task)
             self.task.cancel()
             self._arm(CANCEL_GRACE, self._give_up)
         else:  # pressed again: stop waiting

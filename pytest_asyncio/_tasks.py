@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import linecache
 import os
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from types import CodeType, FrameType, TracebackType
 from typing import Any
@@ -22,28 +21,6 @@ from pytest_asyncio import _asyncio_compat, _messages
 ASYNCIO_DIR = str(Path(asyncio.__file__).parent) + os.sep
 PLUGIN_DIR = str(Path(__file__).parent) + os.sep
 _ASYNC_GEN_STEPS = ("async_generator_asend", "async_generator_athrow")
-
-
-def where(task: asyncio.Task[Any]) -> str:
-    """The task's await chain as indented ``file:line in function`` lines.
-
-    Frames of asyncio and of the plugin are left out; the first of them is
-    named in one closing line, so ``await asyncio.sleep(5)`` still shows as
-    waiting in asyncio's ``sleep``.
-
-    :returns: the lines joined by newlines; empty for a finished task.
-    """
-    lines: list[str] = []
-    for frame in _user_frames(task.get_coro()):
-        code = frame.f_code
-        if code.co_filename.startswith(ASYNCIO_DIR):
-            lines.append(f"  (then inside asyncio's {code.co_name}())")
-            break
-        lines.append(f"  {short_path(code.co_filename)}:{frame.f_lineno} in {code.co_name}")
-        source = linecache.getline(code.co_filename, frame.f_lineno).strip()
-        if source:
-            lines.append(f"    {source}")
-    return "\n".join(lines)
 
 
 def describe(task: asyncio.Task[Any]) -> str:
@@ -94,7 +71,7 @@ def location(task: asyncio.Task[Any]) -> tuple[str, int]:
 def suspended_in(task: asyncio.Task[Any]) -> FrameType | None:
     """The innermost frame of the user's code along the task's chain of awaits."""
     found = None
-    for frame in _user_frames(task.get_coro()):
+    for frame in frames_of(task.get_coro()):
         if frame.f_code.co_filename.startswith(ASYNCIO_DIR):
             break
         found = frame
@@ -118,7 +95,7 @@ def waiting_at(task: asyncio.Task[Any], exc: BaseException) -> TracebackType | N
             return None
         traceback = traceback.tb_next
     frames: list[FrameType] = []
-    for frame in _user_frames(task.get_coro()):
+    for frame in frames_of(task.get_coro()):
         if frame.f_code.co_filename.startswith(ASYNCIO_DIR):
             break
         frames.append(frame)
@@ -150,9 +127,13 @@ def closes_a_generator(task: asyncio.Task[Any]) -> bool:
     return type(task.get_coro()).__name__ == "async_generator_athrow"
 
 
-def others(task: asyncio.Task[Any]) -> list[str]:
-    """Describe every other unfinished task on ``task``'s loop."""
-    return [describe(other) for other in pending_tasks(task.get_loop()) if other is not task]
+def others(task: asyncio.Task[Any], shown: Collection[asyncio.Task[Any]] = ()) -> list[str]:
+    """Describe every other unfinished task on ``task``'s loop.
+
+    :param shown: tasks a report already shows (in ``task``'s await chain).
+    """
+    loop = task.get_loop()
+    return [describe(other) for other in pending_tasks(loop) if other not in (task, *shown)]
 
 
 def short_path(filename: str) -> str:
@@ -164,7 +145,7 @@ def short_path(filename: str) -> str:
     return filename if relative.startswith(os.pardir) else relative
 
 
-def _user_frames(awaitable: Any) -> Iterator[FrameType]:
+def frames_of(awaitable: Any) -> Iterator[FrameType]:
     """Each frame along the await chain, outermost first, minus the plugin's.
 
     The plugin's own frames (the coroutine that steps an async generator

@@ -67,7 +67,7 @@ def test_a_test_that_keeps_swallowing_its_timeout_fails(
             "    await swallow_cancellation()",
             "  test_a_test_that_keeps_swallowing_its_timeout_fails.py:7 in swallow_cancellation",
             "    await asyncio.sleep(1)",
-            "  (then inside asyncio's sleep())",
+            "  -> waits on a timer (asyncio.sleep)",
             "It did not stop within 1 s of being cancelled (it catches asyncio.CancelledError "
             "and goes on), so it was left running on its loop*",
             "Raise the limit with*",

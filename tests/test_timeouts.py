@@ -90,7 +90,7 @@ def test_report_shows_the_users_frames_and_the_other_tasks(
             "    await wait_for_reply(asyncio.Event())",
             "  test_report_shows_the_users_frames_and_the_other_tasks.py:14 in wait_for_reply",
             "    await event.wait()",
-            "  (then inside asyncio's wait())",
+            "  -> waits on an asyncio.Event that is not set (Event.wait)",
             "Other tasks still pending on the loop:",
             "  poller running poll() at *.py:5",
             "Raise the limit with @pytest.mark.asyncio(timeout=SECONDS)*",

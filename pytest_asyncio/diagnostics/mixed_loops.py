@@ -131,15 +131,21 @@ class _Scopes:
         return _messages.mixed_loops_advice(fixture, fixture_scope, its_scope, test_scope, movable)
 
 
-def add_to_report(report: pytest.TestReport, lines: list[str]) -> None:
-    """Append the explanation to the failure, under its own heading."""
-    text = "\n".join([*lines, _messages.mixed_loops_hint()])
+def add_to_report(report: pytest.TestReport, lines: list[str], stuck: bool = False) -> None:
+    """Append the explanation to the failure, under its own heading.
+
+    :param stuck: the failure is a test that waited until its time limit:
+        the other loops did not run meanwhile.
+    """
+    hint = _messages.stuck_on_other_loop_hint() if stuck else _messages.mixed_loops_hint()
+    text = "\n".join([*lines, hint])
+    title = _messages.mixed_loops_title(stuck)
     longrepr = report.longrepr
     addsection = getattr(longrepr, "addsection", None)
     if callable(addsection):  # a full traceback repr: show it right below
-        addsection(_messages.mixed_loops_title(), text)
+        addsection(title, text)
     else:  # --tb=line/no: a report section, shown with the captured output
-        report.sections.append((_messages.mixed_loops_title(), text))
+        report.sections.append((title, text))
 
 
 def _unknown_scope(_fixture: str) -> str | None:

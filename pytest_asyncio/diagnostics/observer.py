@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 
 from pytest_asyncio import _asyncio_compat, _messages
-from pytest_asyncio._runner import cancel_pending_tasks
+from pytest_asyncio._interrupts import INTERRUPTS
+from pytest_asyncio._runner import STUCK_RUNS, cancel_pending_tasks
 from pytest_asyncio._settings import Severity
 from pytest_asyncio._watchdog import WATCHDOG, Blocked
 from pytest_asyncio.diagnostics import children, loops, mixed_loops, summary
@@ -65,6 +66,7 @@ class DiagnosticsPlugin:
     def configure(self, severity: Severity, blocked_threshold: float | None) -> None:
         """Take the configured severity and blocked-loop threshold (at session start)."""
         self.configured = severity
+        INTERRUPTS.stuck = None  # an earlier session's, in the same process
         watchdog = self.watchdog
         self._outer = (watchdog.configured, watchdog.threshold)  # an outer session's (pytester)
         watchdog.configured = blocked_threshold
@@ -226,8 +228,11 @@ class DiagnosticsPlugin:
     ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
         report = yield
         self.sections.place(item, report, self.findings)
+        stuck = bool(STUCK_RUNS)  # timed out: was it waiting on another loop's fixture?
+        if stuck:
+            STUCK_RUNS.clear()
         if report.failed and call.excinfo is not None:
-            if mixed_loops.is_mixed_loop_error(call.excinfo.value):
+            if stuck or mixed_loops.is_mixed_loop_error(call.excinfo.value):
                 funcargs: dict[str, object] = getattr(item, "funcargs", {})
                 lines = mixed_loops.explain(
                     funcargs,
@@ -236,7 +241,7 @@ class DiagnosticsPlugin:
                     functools.partial(mixed_loops.scope_in, item),
                 )
                 if lines:
-                    mixed_loops.add_to_report(report, lines)
+                    mixed_loops.add_to_report(report, lines, stuck)
         return report
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -245,6 +250,10 @@ class DiagnosticsPlugin:
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         self.summary.write(terminalreporter, self.configured)
+        stuck, INTERRUPTS.stuck = INTERRUPTS.stuck, None
+        if stuck is not None:  # Ctrl-C: what the interrupted test was waiting on
+            terminalreporter.write_sep("=", _messages.INTERRUPTED_TITLE)
+            terminalreporter.write_line(_messages.interrupted_while_waiting(*stuck))
 
 
 def blocked_loops(found: list[Blocked], test: str) -> list[Finding]:
