@@ -15,6 +15,7 @@ from pytest_asyncio.errors import (
     LeakedProcessError,
     LeakedTaskError,
     LoopExceptionError,
+    NeverWakesError,
 )
 from pytest_asyncio.fixtures.base import Fixture, FixtureFunction
 from pytest_asyncio.fixtures.declare import fixture
@@ -35,6 +36,7 @@ from pytest_asyncio.warnings import (
     LeakedProcessWarning,
     LeakedTaskWarning,
     LoopExceptionWarning,
+    NeverWakesWarning,
 )
 
 if TYPE_CHECKING:
@@ -66,6 +68,8 @@ __all__ = [
     "LoopExceptionError",
     "LoopExceptionWarning",
     "LoopFixture",
+    "NeverWakesError",
+    "NeverWakesWarning",
     "PortFactory",
     "PortFactoryFixture",
     "PortFixture",

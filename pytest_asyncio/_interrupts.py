@@ -23,6 +23,7 @@ raises it once the test's teardown is complete.
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import threading
 from types import FrameType
@@ -33,9 +34,12 @@ _IGNORED_AFTER_INTERRUPT = 2
 
 
 class Pressable(Protocol):
-    """What the run in progress does on Ctrl-C."""
+    """The run in progress: what it does on Ctrl-C, and when its loop finds
+    that nothing could ever wake it (the virtual clock tells it)."""
 
     def press(self) -> None: ...
+
+    def cannot_wake(self, loop: asyncio.AbstractEventLoop) -> None: ...
 
 
 class Interrupts:

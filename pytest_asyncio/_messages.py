@@ -375,12 +375,14 @@ def no_unused_port(kind: str, host: str, attempts: int) -> str:
 
 
 def test_timed_out(
-    what: str, timeout: float, where: str, others: list[str], refused: str = ""
+    what: str, timeout: float, where: str, others: list[str], refused: str = "", verdict: str = ""
 ) -> str:
     lines = [f"{what} timed out after {timeout:g} s and was cancelled."]
     if where:
         lines.append("It was waiting here:")
         lines.append(where.rstrip())
+    if verdict:
+        lines.append(verdict)
     if refused:
         lines.append(refused)
     if others:
@@ -437,10 +439,12 @@ def chain_leaf(known: str, method: str, peer: str = "") -> str:
     return f"-> waits on {what} ({method})"
 
 
-def waits_on(waits: list[str]) -> str:
+def waits_on(waits: list[str], verdict: str = "") -> str:
     """A note under pytest-timeout's failure: the traceback shows the test's
-    frames; this, what its innermost ``await`` waits on."""
-    return "\n".join(["asyncio: the test's await was waiting on:", *waits])
+    frames; this, what its innermost ``await`` waits on, and whether
+    anything could have woken it (:func:`wake_verdict`)."""
+    lines = ["asyncio: the test's await was waiting on:", *waits]
+    return "\n".join([*lines, verdict] if verdict else lines)
 
 
 INTERRUPTED_TITLE = "asyncio: where Ctrl-C found the test"
@@ -452,6 +456,57 @@ def interrupted_while_waiting(what: str, chain: str) -> str:
 
 def chain_future(kind: str) -> str:
     return f"-> waits on an asyncio.{kind} that is not done"
+
+
+#: What could still have woken a loop, as a timeout's report says it.
+_WAKERS = {
+    "callbacks": "callbacks ready to run",
+    "timer": "a timer",
+    "signal": "a signal handler",
+    "io": "I/O (a socket, a pipe or a child process registered with the loop)",
+    "thread": "a thread of the test's, or executor work in progress",
+}
+
+#: Nothing could ever wake the loop: the words of the report and the finding.
+NOTHING_COULD_WAKE = (
+    "Nothing could ever have woken it: its loop had no callback ready, no timer, "
+    "no socket, pipe or signal handler registered, and no executor work or thread "
+    "that could hand it work."
+)
+
+
+def wake_verdict(waker: str | None) -> str:
+    """The timeout report's line on whether anything could have woken the loop.
+
+    :param waker: a key of ``_WAKERS``, ``None`` for nothing, ``"unknown"``
+        for a loop the plugin cannot look into (no line then).
+    """
+    if waker is None:
+        return NOTHING_COULD_WAKE
+    what = _WAKERS.get(waker)
+    return f"It was still waiting on {what}." if what else ""
+
+
+def never_wakes(what: str, where: str, refused: str = "") -> str:
+    lines = [f"{what} can never wake, so it was cancelled at once. It waits here:", where.rstrip()]
+    lines.append(NOTHING_COULD_WAKE)
+    if refused:
+        lines.append(refused)
+    lines.append(NEVER_WAKES_HINT)
+    return "\n".join(lines)
+
+
+def never_woke(what: str, where: str) -> str:
+    """The finding of ``report`` and ``warn`` mode: the run went on waiting."""
+    lines = [f"{what} can never wake. It waits here:", where.rstrip()]
+    return "\n".join([*lines, NOTHING_COULD_WAKE, NEVER_WAKES_HINT])
+
+
+NEVER_WAKES_HINT = (
+    "Set the event, feed the queue or complete the future from code that runs "
+    "(a task, a callback, a fixture's task on the same loop), or bound the wait "
+    "with asyncio.timeout() or asyncio.wait_for() if the answer may never come."
+)
 
 
 def loop_scope_needs_loop_fixture(test: str, scope: str) -> str:
@@ -679,6 +734,7 @@ FINDING_KINDS = {
     "loop": ("event loop left open", "event loops left open"),
     "process": ("child process left running", "child processes left running"),
     "blocked": ("step that blocked the loop", "steps that blocked the loop"),
+    "never_wakes": ("wait that could never end", "waits that could never end"),
 }
 
 

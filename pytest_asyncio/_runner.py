@@ -37,7 +37,10 @@ from typing import Any, Generic, NoReturn, TypeVar
 from pytest_asyncio import _asyncio_compat, _messages, _tasks
 from pytest_asyncio._awaits import Chain
 from pytest_asyncio._interrupts import INTERRUPTS
+from pytest_asyncio._settings import Severity
 from pytest_asyncio._watchdog import WATCHDOG
+from pytest_asyncio.clock import wakers
+from pytest_asyncio.errors import NeverWakesError
 
 T = TypeVar("T")
 
@@ -55,6 +58,38 @@ _ABANDONED: weakref.WeakKeyDictionary[asyncio.Task[Any], str] = weakref.WeakKeyD
 #: What the runs reported stuck (at their time limit, by pytest-timeout) since
 #: the diagnostics last looked: they then name the fixtures of other loops.
 STUCK_RUNS: list[str] = []
+
+
+class NeverWoke:
+    """A run whose loop found that nothing could ever wake it (the virtual clock)."""
+
+    __slots__ = ("description", "location", "where")
+
+    def __init__(self, description: str, where: str, location: tuple[str, int]) -> None:
+        self.description = description  # the test id, or the fixture step's
+        self.where = where  # the await chain
+        self.location = location  # the user's innermost line on it
+
+
+class CannotWake:
+    """What a run does when nothing could ever wake its loop, by the diagnostics' severity.
+
+    ``error``: the run ends at once and fails; ``off``: nothing; otherwise
+    the run goes on waiting, as it would without the check, and the finding
+    is kept in ``found`` for the diagnostics to report.
+    """
+
+    def __init__(self) -> None:
+        #: The severity in force for the running test (the diagnostics set it).
+        self.severity: Callable[[], Severity] = _report
+        self.found: list[NeverWoke] = []
+
+
+def _report() -> Severity:
+    return "report"
+
+
+CANNOT_WAKE = CannotWake()
 
 
 class RunFailed(Exception):
@@ -108,14 +143,18 @@ def run_coroutine(
         if WATCHDOG.threshold is None
         else WATCHDOG.watching(TaskRun.run, task, timeout, description)
     )
+    if run.never_wakes is not None:
+        _never_wakes(run, _text(description))
     if run.presses or run.escaped is not None:
         _interrupted(run, description)
+    if run.stopped_stuck:
+        raise _never_woke_error(run, _text(description))
     if run.expired is not None:  # timed out: cancelled, or swallowed it
-        where, others = run.expired
+        where, others, verdict = run.expired
         STUCK_RUNS.append(_text(description))
         raise TestTimeout(
             _messages.test_timed_out(
-                _text(description), timeout or 0, where, others, run.refusal(where)
+                _text(description), timeout or 0, where, others, run.refusal(where), verdict
             )
         )
     if run.stopped:
@@ -125,6 +164,21 @@ def run_coroutine(
     if run.error is not None:  # as raised by the task, without asyncio's frames above it
         raise run.error.with_traceback(_users_part(run.error.__traceback__))
     return task.result()
+
+
+def _never_wakes(run: TaskRun, description: str) -> None:
+    """Nothing could ever wake the run's loop: keep the finding for the
+    diagnostics, unless the run was stopped for it (``error``), which fails."""
+    if run.never_wakes is not None and not run.stopped_stuck:
+        CANNOT_WAKE.found.append(NeverWoke(description, run.never_wakes.text(), run.woke_at))
+
+
+def _never_woke_error(run: TaskRun, description: str) -> NeverWakesError:
+    """The failure of a run stopped because nothing could wake it (``error``),
+    with the user's frames where it waited as its traceback."""
+    where = run.never_wakes.text() if run.never_wakes is not None else ""
+    text = _messages.never_wakes(description, where, run.refusal(where))
+    return NeverWakesError(text).with_traceback(run.waiting)
 
 
 def _interrupted(run: TaskRun, description: str | Callable[[], str]) -> NoReturn:
@@ -142,7 +196,8 @@ def _interrupted(run: TaskRun, description: str | Callable[[], str]) -> NoReturn
         if run.presses or isinstance(escaped, KeyboardInterrupt):
             INTERRUPTS.stuck = (_text(description), chain.text())
         elif escaped is not None and chain.waits:
-            _add_note(escaped, _messages.waits_on(chain.waits))
+            verdict = _messages.wake_verdict(wakers.what_may_wake(run.loop))
+            _add_note(escaped, _messages.waits_on(chain.waits, verdict))
             STUCK_RUNS.append(_text(description))
     if escaped is not None:  # e.g. pytest-timeout's failure, raised in a signal handler
         frames = run.waiting or _users_part(escaped.__traceback__)
@@ -231,13 +286,17 @@ class TaskRun:
 
     # What a run that went well ends with, as class attributes: a run sets
     # only what went otherwise (a trivial test's run costs fewer stores).
-    expired: tuple[str, list[str]] | None = None  # at the timeout: where, other tasks
+    #: at the timeout: where, other tasks, whether anything could have woken it
+    expired: tuple[str, list[str], str] | None = None
     escaped: BaseException | None = None  # raised by a callback (Ctrl-C, SystemExit)
     waiting: types.TracebackType | None = None  # where the task waited when it escaped
     error: BaseException | None = None  # the task's own, as it reached us
     stopped = False  # something else stopped the loop
     refused: str | None = None  # where the task was when we stopped waiting
     chain: Chain | None = None  # what the task awaited when Ctrl-C or a signal came
+    never_wakes: Chain | None = None  # what it awaited when nothing could wake its loop
+    stopped_stuck = False  # ended for that (error mode)
+    woke_at: tuple[str, int] = (__file__, 1)  # the user's line it waited at, then
     presses = 0
     _heard = 0
     _ended = False
@@ -315,7 +374,8 @@ class TaskRun:
             return
         task = self.task
         chain = Chain(task)
-        self.expired = chain.text(), _tasks.others(task, chain.tasks)
+        verdict = _messages.wake_verdict(wakers.what_may_wake(self.loop))
+        self.expired = chain.text(), _tasks.others(task, chain.tasks), verdict
         task.cancel()
         self._arm(CANCEL_GRACE, self._give_up)
 
@@ -332,6 +392,28 @@ class TaskRun:
         self.refused = Chain(self.task).text()
         _abandon(self.task, _AGAIN if pressed_again else _REPORTED)
         self.loop.stop()
+
+    def cannot_wake(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Nothing could ever wake ``loop`` (the virtual clock found it idle).
+
+        Noted once; with :data:`CANNOT_WAKE` ``.stop`` (``error``) the task
+        is cancelled at once, as at a timeout.
+        """
+        task = self.task
+        if loop is not self.loop or task.done() or self.never_wakes is not None:
+            return
+        severity = CANNOT_WAKE.severity()
+        if severity == "off" or self.expired is not None:
+            return
+        self.never_wakes = Chain(task)
+        frame = _tasks.suspended_in(task)
+        if frame is not None:
+            self.woke_at = (frame.f_code.co_filename, frame.f_lineno)
+        if severity == "error":
+            self.stopped_stuck = True
+            self.waiting = _tasks.waiting_at(task, None)
+            task.cancel()
+            self._arm(CANCEL_GRACE, self._give_up)
 
     def refusal(self, where_before: str) -> str:
         """What a report says about a task that did not stop when cancelled."""
@@ -401,7 +483,7 @@ def finish(
     Ctrl-C stops the wait at once; it is raised after the test's teardown
     (see ``_interrupts``), so the loop still gets closed.
     """
-    run = TaskRun.run(loop.create_task(coro), limit)
+    run = CleanupRun.run(loop.create_task(coro), limit)
     retrieve(run.task)
     if run.presses or isinstance(run.escaped, KeyboardInterrupt):
         INTERRUPTS.defer()
@@ -409,6 +491,14 @@ def finish(
             _abandon(run.task, _REPORTED)
     elif run.escaped is not None:
         raise run.escaped
+
+
+class CleanupRun(TaskRun):
+    """A run of the plugin's own cleanup (closing a loop): never reported stuck,
+    it has its own time limit."""
+
+    def cannot_wake(self, loop: asyncio.AbstractEventLoop) -> None:
+        pass
 
 
 def unreported_refusals(pending: list[asyncio.Task[Any]]) -> list[asyncio.Task[Any]]:

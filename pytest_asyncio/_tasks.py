@@ -78,7 +78,7 @@ def suspended_in(task: asyncio.Task[Any]) -> FrameType | None:
     return found
 
 
-def waiting_at(task: asyncio.Task[Any], exc: BaseException) -> TracebackType | None:
+def waiting_at(task: asyncio.Task[Any], exc: BaseException | None) -> TracebackType | None:
     """The task's await chain as a traceback: the user's frames where it waits.
 
     For an exception raised while the loop waited (pytest-timeout's failure
@@ -89,7 +89,7 @@ def waiting_at(task: asyncio.Task[Any], exc: BaseException) -> TracebackType | N
     :returns: ``None`` for a finished task, or if ``exc`` passed through the
         task's coroutine (its own traceback then shows the user's frames).
     """
-    traceback = exc.__traceback__
+    traceback = exc.__traceback__ if exc is not None else None
     while traceback is not None:
         if traceback.tb_frame is getattr(task.get_coro(), "cr_frame", None):
             return None

@@ -17,6 +17,7 @@ from pytest_asyncio.warnings import (
     LeakedProcessWarning,
     LeakedTaskWarning,
     LoopExceptionWarning,
+    NeverWakesWarning,
 )
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "LeakedProcessError",
     "LeakedTaskError",
     "LoopExceptionError",
+    "NeverWakesError",
 ]
 
 
@@ -73,12 +75,21 @@ class BlockedLoopError(DiagnosticError):
     """
 
 
+class NeverWakesError(DiagnosticError):
+    """Nothing could ever wake the loop of a test on the virtual clock (``error`` mode).
+
+    The test was cancelled at once, not at its time limit. The counterpart
+    of :class:`~pytest_asyncio.NeverWakesWarning`.
+    """
+
+
 _ERRORS: dict[type[DiagnosticWarning], type[DiagnosticError]] = {
     LeakedTaskWarning: LeakedTaskError,
     LoopExceptionWarning: LoopExceptionError,
     LeakedLoopWarning: LeakedLoopError,
     LeakedProcessWarning: LeakedProcessError,
     BlockedLoopWarning: BlockedLoopError,
+    NeverWakesWarning: NeverWakesError,
 }
 
 

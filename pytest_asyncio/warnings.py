@@ -20,6 +20,7 @@ __all__ = [
     "LeakedProcessWarning",
     "LeakedTaskWarning",
     "LoopExceptionWarning",
+    "NeverWakesWarning",
 ]
 
 
@@ -67,4 +68,13 @@ class BlockedLoopWarning(DiagnosticWarning):
     Nothing else could run on the loop meanwhile. The message names the
     test or async fixture that was running and the stack where the loop
     was blocked, as sampled while it was.
+    """
+
+
+class NeverWakesWarning(DiagnosticWarning):
+    """A test (or async fixture) on the virtual clock waits for something that
+    can never happen: nothing is left that could wake its loop.
+
+    The message shows its chain of awaits, down to the ``Event``, queue or
+    future it waits on.
     """

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from pytest_asyncio import _messages
+
 if TYPE_CHECKING:
     from conftest import RunClean
 
@@ -148,6 +150,7 @@ def test_pytest_timeout_shows_what_the_await_waits_on(
             "E           test_timeout_plugin.py:5 in consume",
             "E             await queue.get()",
             "E           -> waits on an asyncio.Queue with nothing to get (Queue.get)",
+            f"E       {_messages.NOTHING_COULD_WAKE}",
         ]
     )
 

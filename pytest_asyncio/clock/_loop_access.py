@@ -13,7 +13,10 @@ attributes, and reads two private queues. Checked on CPython 3.10, 3.11,
 * its self-pipe (``call_soon_threadsafe`` writes to it) is always registered
   with that selector: one registration is the loop's own;
 * ``_ready`` is the deque of callbacks due, ``_scheduled`` the heap of
-  ``TimerHandle`` objects, earliest first;
+  ``TimerHandle`` objects, earliest first (a cancelled one stays in it
+  until it reaches the head);
+* a Unix selector loop keeps the handlers of ``add_signal_handler`` in
+  ``_signal_handlers``;
 * ``call_later``, ``run_in_executor`` and ``time`` are looked up on the loop
   object (``self.time()``, ``loop.call_later(...)``), so instance
   attributes shadow them, as ``select`` on the selector.
@@ -59,3 +62,17 @@ def has_due_work(loop: asyncio.AbstractEventLoop, now: float) -> bool:
         return True
     scheduled = base._scheduled
     return bool(scheduled) and scheduled[0].when() <= now
+
+
+def waits_on_its_own(loop: asyncio.AbstractEventLoop) -> str | None:
+    """What of its own could still wake ``loop``: ``"callbacks"`` ready,
+    ``"timer"``, ``"signal"`` (a handler added with ``add_signal_handler``),
+    or ``None``."""
+    base: Any = loop
+    if base._ready:
+        return "callbacks"
+    if any(not handle.cancelled() for handle in base._scheduled):
+        return "timer"
+    if getattr(base, "_signal_handlers", None):
+        return "signal"
+    return None

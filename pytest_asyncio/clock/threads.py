@@ -8,21 +8,33 @@ other than the loop's own and the helper threads that the standard
 library's executors and ``multiprocessing`` run for themselves (the clock
 counts the work sent with ``run_in_executor`` on its own).
 
+Whether a test can never wake (see ``wakers``) asks more: could *any*
+thread still hand the loop work? Only the threads that ran before the
+session began (pytest's own, pytest-xdist's) and the plugin's are left
+out; an executor's worker counts while it has work, queued or running.
+
 Checked on CPython 3.10, 3.11, 3.12 and 3.13: a ``ThreadPoolExecutor``
 worker keeps ``concurrent.futures.thread._worker`` in the private
-``Thread._target`` while it runs; a ``ProcessPoolExecutor``'s manager thread
-is a ``concurrent.futures.process._ExecutorManagerThread``; a
-``multiprocessing`` queue's feeder thread runs ``multiprocessing.queues``'
-``Queue._feed``.
+``Thread._target`` and its work queue second in ``Thread._args`` while it
+runs, and waits for work inside ``_worker`` itself (the queue's ``get`` is
+C code, so ``_worker`` is the thread's innermost Python frame); a
+``ProcessPoolExecutor``'s manager thread is a
+``concurrent.futures.process._ExecutorManagerThread``; a ``multiprocessing``
+queue's feeder thread runs ``multiprocessing.queues``' ``Queue._feed``.
 """
 
 from __future__ import annotations
 
+import sys
 import threading
+import weakref
 
 #: Modules whose threads serve executors, never the user's code directly,
 #: and the plugin's own (the loop watchdog), which never hand a loop work.
 _HELPER_MODULES = ("concurrent.futures.", "multiprocessing.", "pytest_asyncio.")
+
+#: The threads that ran as the session began (see :func:`note_session_start`).
+_BEFORE_SESSION: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
 
 
 def running() -> frozenset[threading.Thread]:
@@ -44,3 +56,44 @@ def _is_helper(thread: threading.Thread) -> bool:
     target = getattr(thread, "_target", None)
     module = getattr(target, "__module__", None) or type(thread).__module__
     return module.startswith(_HELPER_MODULES)
+
+
+def note_session_start() -> None:
+    """Remember the threads alive as the session begins: none of them was
+    started by a test, so none counts in :func:`any_may_wake`."""
+    _BEFORE_SESSION.clear()
+    _BEFORE_SESSION.update(threading.enumerate())
+
+
+def any_may_wake() -> bool:
+    """Whether some thread other than this one could still hand a loop work.
+
+    Counted: every thread started during the session but the plugin's own,
+    and of the executors' helpers the workers with work queued or running
+    and every helper that is not a thread pool's worker (a process pool's
+    manager, a queue's feeder), which may be passing a result on.
+    """
+    current = threading.current_thread()
+    frames = sys._current_frames()  # pyright: ignore[reportPrivateUsage]
+    for thread in threading.enumerate():
+        if thread is current or thread in _BEFORE_SESSION:
+            continue
+        target = getattr(thread, "_target", None)
+        module = getattr(target, "__module__", None) or type(thread).__module__
+        if module.startswith("pytest_asyncio."):
+            continue
+        if not _is_helper(thread) or not _idle_worker(thread, frames.get(thread.ident or 0)):
+            return True
+    return False
+
+
+def _idle_worker(thread: threading.Thread, frame: object) -> bool:
+    """Whether ``thread`` is a thread pool's worker waiting for work, none queued."""
+    target = getattr(thread, "_target", None)
+    if getattr(target, "__qualname__", None) != "_worker":
+        return False
+    args: tuple[object, ...] = getattr(thread, "_args", ())
+    queue = args[1] if len(args) > 1 else None
+    empty = getattr(queue, "empty", None)
+    code = getattr(frame, "f_code", None)
+    return callable(empty) and bool(empty()) and getattr(code, "co_name", None) == "_worker"

@@ -10,6 +10,10 @@ still wake it first, or the loop never idles at all:
   that work never sees virtual time jump past its completion;
 * idle, with a socket or pipe registered: look for I/O for up to the
   clock's ``threshold`` real seconds, then jump;
+* idle with no timer at all: wait for I/O, a thread or the plugin's real
+  timers (a test's time limit); once ``threshold`` real seconds pass with
+  nothing, if nothing could ever wake the loop (``wakers``), tell the run in
+  progress: the test can never wake;
 * busy, callbacks ready at every turn: time stands still for the clock's
   ``busy_limit`` real seconds, then runs at real speed until the loop
   idles again, so tasks that spin cannot starve a task that sleeps.
@@ -24,7 +28,8 @@ import time
 import weakref
 from typing import Any
 
-from pytest_asyncio.clock import _loop_access, threads
+from pytest_asyncio._interrupts import INTERRUPTS
+from pytest_asyncio.clock import _loop_access, threads, wakers
 from pytest_asyncio.clock.real_timers import RealTimers
 
 
@@ -46,6 +51,8 @@ class Waits:
         # While the loop is busy: the real instant from which its work counts
         # as virtual time (``busy_limit`` after it last idled); ``None`` idle.
         self._busy_from: float | None = None
+        # Whether this stretch of waiting with no timer was checked for wakers.
+        self._asked = False
 
     def on_virtual_time(
         self,
@@ -63,12 +70,15 @@ class Waits:
         :returns: the I/O events, and the virtual seconds that passed.
         """
         if timeout == 0:
+            self._asked = False
             return self.on_real_time(0.0), self._pace_while_busy(busy_limit)
         self.idled()
         if self.jobs > 0 or threads.any_started_since(known_threads):
+            self._asked = False
             return self._wait_at_real_speed(timeout)
         if timeout is None:
-            return self.on_real_time(None), 0.0
+            return self._wait_without_timer(threshold), 0.0
+        self._asked = False
         may_wake = _loop_access.waits_on_io(self._selector)
         events, fired = self._wait(min(timeout, threshold) if may_wake else 0.0)
         return events, 0.0 if events or fired else timeout
@@ -76,6 +86,27 @@ class Waits:
     def on_real_time(self, timeout: float | None) -> list[Any]:
         """Wait for up to ``timeout`` real seconds, as the loop asked."""
         return self._wait(timeout)[0]
+
+    def _wait_without_timer(self, threshold: float) -> list[Any]:
+        """Nothing ready, no timer: wait for I/O, a thread, or the real timers.
+
+        Once in each such stretch, after ``threshold`` real seconds with no
+        event, ask whether anything could still wake the loop; if nothing
+        could, tell the run in progress (the test that can never wake).
+        """
+        if self._asked:
+            events = self.on_real_time(None)
+            self._asked = not events  # woken: a stretch of its own follows
+            return events
+        events, fired = self._wait(threshold)
+        if events or fired:
+            return events
+        self._asked = True
+        loop = self._loop()
+        run = INTERRUPTS.current
+        if loop is not None and run is not None and wakers.what_may_wake(loop) is None:
+            run.cannot_wake(loop)
+        return []
 
     def idled(self) -> None:
         """Forget the busy stretch: the loop idled, or time was real meanwhile."""

@@ -18,14 +18,15 @@ import pytest
 
 from pytest_asyncio import _asyncio_compat, _messages
 from pytest_asyncio._interrupts import INTERRUPTS
-from pytest_asyncio._runner import STUCK_RUNS, cancel_pending_tasks
+from pytest_asyncio._runner import CANNOT_WAKE, STUCK_RUNS, NeverWoke, cancel_pending_tasks
 from pytest_asyncio._settings import Severity
 from pytest_asyncio._watchdog import WATCHDOG, Blocked
+from pytest_asyncio.clock import threads
 from pytest_asyncio.diagnostics import children, loops, mixed_loops, summary
 from pytest_asyncio.diagnostics.findings import Finding, Findings
 from pytest_asyncio.diagnostics.leaks import StartedBy, cancel_quietly, leaked_tasks
 from pytest_asyncio.diagnostics.loop_exceptions import LoopExceptionCollector
-from pytest_asyncio.warnings import BlockedLoopWarning
+from pytest_asyncio.warnings import BlockedLoopWarning, NeverWakesWarning
 
 LoopOfTest = Callable[[pytest.Item], "asyncio.AbstractEventLoop | None"]
 
@@ -67,6 +68,8 @@ class DiagnosticsPlugin:
         """Take the configured severity and blocked-loop threshold (at session start)."""
         self.configured = severity
         INTERRUPTS.stuck = None  # an earlier session's, in the same process
+        threads.note_session_start()  # none of these could wake a test's loop
+        CANNOT_WAKE.severity = self._current  # read only when a test can never wake
         watchdog = self.watchdog
         self._outer = (watchdog.configured, watchdog.threshold)  # an outer session's (pytester)
         watchdog.configured = blocked_threshold
@@ -187,27 +190,48 @@ class DiagnosticsPlugin:
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         __tracebackhide__ = True
         exceptions = self.exceptions
-        if exceptions.records or self.deferred or exceptions.closed_owners or self.watchdog.found:
+        if (
+            exceptions.records
+            or self.deferred
+            or exceptions.closed_owners
+            or self.watchdog.found
+            or CANNOT_WAKE.found
+        ):
             self._end_of_phase("setup", item)
 
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_call(self, item: pytest.Item) -> None:
         __tracebackhide__ = True
         exceptions = self.exceptions
-        if exceptions.records or self.deferred or exceptions.closed_owners or self.watchdog.found:
+        if (
+            exceptions.records
+            or self.deferred
+            or exceptions.closed_owners
+            or self.watchdog.found
+            or CANNOT_WAKE.found
+        ):
             self._end_of_phase("the call", item)
 
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_teardown(self, item: pytest.Item) -> None:
         __tracebackhide__ = True
         exceptions = self.exceptions
-        if exceptions.records or self.deferred or exceptions.closed_owners or self.watchdog.found:
+        if (
+            exceptions.records
+            or self.deferred
+            or exceptions.closed_owners
+            or self.watchdog.found
+            or CANNOT_WAKE.found
+        ):
             self._end_of_phase("teardown", item)
 
     def _end_of_phase(self, phase: str, item: pytest.Item) -> None:
         __tracebackhide__ = True
         if self.watchdog.found:
             self.deferred.extend(blocked_loops(self.watchdog.take(), item.nodeid))
+        if CANNOT_WAKE.found:
+            records, CANNOT_WAKE.found = CANNOT_WAKE.found, []
+            self.deferred.extend(never_woke(record, item.nodeid) for record in records)
         if not (self.exceptions.records or self.deferred):
             self.exceptions.closed_owners.clear()
             return
@@ -220,6 +244,7 @@ class DiagnosticsPlugin:
         self.exceptions.drop_leftovers()
         self.deferred = []
         self.watchdog.found = []
+        CANNOT_WAKE.found = []
         self.watchdog.configured, self.watchdog.threshold = self._outer
 
     @pytest.hookimpl(wrapper=True)
@@ -268,3 +293,9 @@ def blocked_loops(found: list[Blocked], test: str) -> list[Finding]:
         text = _messages.blocked_loop(whose, blocked.seconds, blocked.threshold, blocked.where())
         findings.append(Finding(BlockedLoopWarning, text, test, "blocked", blocked.location()))
     return findings
+
+
+def never_woke(record: NeverWoke, test: str) -> Finding:
+    """The finding for a run whose loop found that nothing could ever wake it."""
+    text = _messages.never_woke(record.description, record.where)
+    return Finding(NeverWakesWarning, text, test, "never_wakes", record.location)

@@ -1,0 +1,41 @@
+"""Whether anything could still wake a loop that waits: the test that can never wake.
+
+Why: a test awaiting an ``Event`` nobody sets, a queue nobody feeds or a
+future nobody completes waits until its time limit, or forever. Whether
+that is what happens is a question about its loop, not about the awaited
+object: with no callback ready, no timer, no file descriptor registered
+(sockets, pipes, a child process's), no signal handler, and no thread that
+could hand it work (``threads.any_may_wake``), nothing will ever run on the
+loop again, so no task on it can be woken.
+
+The virtual clock asks when its loop idles with no timer (the only state
+in which the answer can be "nothing"); a timeout's report asks, on either
+clock, which of the two it was. Anything uncertain counts as a possible
+waker: a false report is worse than none.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from pytest_asyncio.clock import _loop_access, threads
+
+
+def what_may_wake(loop: asyncio.AbstractEventLoop) -> str | None:
+    """What could still wake ``loop``, or ``None`` if nothing could.
+
+    :returns: ``"callbacks"``, ``"timer"``, ``"signal"``, ``"io"``,
+        ``"thread"``, or ``"unknown"`` for a loop whose insides the plugin
+        cannot read (uvloop, a proactor loop); ``None``: nothing.
+    """
+    selector = _loop_access.selector_of(loop)
+    if selector is None:
+        return "unknown"
+    own = _loop_access.waits_on_its_own(loop)
+    if own is not None:
+        return own
+    if _loop_access.waits_on_io(selector):
+        return "io"
+    if threads.any_may_wake():
+        return "thread"
+    return None
