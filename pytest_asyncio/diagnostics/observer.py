@@ -189,41 +189,30 @@ class DiagnosticsPlugin:
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         __tracebackhide__ = True
-        exceptions = self.exceptions
-        if (
-            exceptions.records
-            or self.deferred
-            or exceptions.closed_owners
-            or self.watchdog.found
-            or CANNOT_WAKE.found
-        ):
+        if self._phase_left_something():
             self._end_of_phase("setup", item)
 
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_call(self, item: pytest.Item) -> None:
         __tracebackhide__ = True
-        exceptions = self.exceptions
-        if (
-            exceptions.records
-            or self.deferred
-            or exceptions.closed_owners
-            or self.watchdog.found
-            or CANNOT_WAKE.found
-        ):
+        if self._phase_left_something():
             self._end_of_phase("the call", item)
 
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_teardown(self, item: pytest.Item) -> None:
         __tracebackhide__ = True
-        exceptions = self.exceptions
-        if (
-            exceptions.records
+        if self._phase_left_something():
+            self._end_of_phase("teardown", item)
+
+    def _phase_left_something(self) -> bool:
+        caught = self.exceptions
+        return bool(
+            caught.records
             or self.deferred
-            or exceptions.closed_owners
+            or caught.closed_owners
             or self.watchdog.found
             or CANNOT_WAKE.found
-        ):
-            self._end_of_phase("teardown", item)
+        )
 
     def _end_of_phase(self, phase: str, item: pytest.Item) -> None:
         __tracebackhide__ = True
