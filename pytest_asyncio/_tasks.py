@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import inspect
 import os
-from collections.abc import Collection, Iterator
+import sys
+import weakref
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 from types import CodeType, FrameType, TracebackType
 from typing import Any
@@ -21,6 +23,11 @@ from pytest_asyncio import _asyncio_compat, _messages
 ASYNCIO_DIR = str(Path(asyncio.__file__).parent) + os.sep
 PLUGIN_DIR = str(Path(__file__).parent) + os.sep
 _ASYNC_GEN_STEPS = ("async_generator_asend", "async_generator_athrow")
+
+#: The user's line that created each task on a loop watched by the
+#: diagnostics, by a weak reference to the task (see :func:`record_creation`).
+_CREATED: dict[weakref.ref[asyncio.Task[Any]], tuple[str, int]] = {}
+_forget = _CREATED.pop
 
 
 def describe(task: asyncio.Task[Any]) -> str:
@@ -37,13 +44,75 @@ def describe(task: asyncio.Task[Any]) -> str:
     return text
 
 
+def record_creation(loop: asyncio.AbstractEventLoop) -> None:
+    """Note the user's line that creates each task of ``loop`` from now on.
+
+    A task factory is set on ``loop``: ``loop.create_task`` (which
+    ``asyncio.create_task``, ``ensure_future``, ``gather`` and ``TaskGroup``
+    call) hands it every task to make; it notes the innermost calling frame
+    outside asyncio and makes the task as asyncio would, or (when the loop
+    already had a factory) by that factory. A factory the user sets later
+    replaces it. Not set on Python 3.13.0 to 3.13.2, whose ``create_task``
+    names every unnamed task a factory made ``None``.
+    """
+    if (3, 13) <= sys.version_info < (3, 13, 3):
+        return
+    previous = loop.get_task_factory()
+    if previous is None:
+        loop.set_task_factory(_make_task)
+    elif previous is not _make_task and not isinstance(previous, _ByFactory):
+        loop.set_task_factory(_ByFactory(previous))
+
+
+def _make_task(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Task[Any]:
+    frame = inspect.currentframe()
+    task: asyncio.Task[Any] = asyncio.Task(coro, loop=loop, **kwargs)
+    _note(task, frame)
+    return task
+
+
+class _ByFactory:
+    """The recording factory in front of one the loop already had."""
+
+    def __init__(self, factory: Callable[..., Any]) -> None:
+        self.factory = factory
+
+    def __call__(
+        self, loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any
+    ) -> asyncio.Task[Any]:
+        frame = inspect.currentframe()
+        task: asyncio.Task[Any] = self.factory(loop, coro, **kwargs)
+        _note(task, frame)
+        return task
+
+
+def _note(task: asyncio.Task[Any], frame: FrameType | None) -> None:
+    """Note the first frame outward from ``frame`` (the factory's own) that
+    is not asyncio's, unless it is this plugin's (a test's or fixture's own task)."""
+    frame = frame and frame.f_back
+    while frame is not None and frame.f_code.co_filename.startswith(ASYNCIO_DIR):
+        frame = frame.f_back
+    if frame is None or frame.f_code.co_filename.startswith(PLUGIN_DIR):
+        return
+    try:
+        _CREATED[weakref.ref(task, _forget)] = (frame.f_code.co_filename, frame.f_lineno)
+    except TypeError:  # a user's factory made something else
+        pass
+
+
 def created_at(task: asyncio.Task[Any]) -> tuple[str, int] | None:
     """The user's line that created ``task``, as ``(filename, lineno)``, if known.
 
-    asyncio keeps the stack where each task was created while its loop is
-    in debug mode (``--asyncio-debug``), and only then: recording it costs
-    every task.
+    Known for the tasks of a loop the diagnostics watch (see
+    :func:`record_creation`), and for any task while its loop is in debug
+    mode (``--asyncio-debug``), where asyncio keeps the stack of its creation.
     """
+    try:
+        recorded = _CREATED.get(weakref.ref(task))
+    except TypeError:
+        recorded = None
+    if recorded is not None:
+        return recorded
     stack = getattr(task, "_source_traceback", None) or ()
     for entry in reversed(stack):
         filename = getattr(entry, "filename", "")

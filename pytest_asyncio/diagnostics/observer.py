@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from pytest_asyncio import _asyncio_compat, _messages
+from pytest_asyncio import _asyncio_compat, _messages, _tasks
 from pytest_asyncio._interrupts import INTERRUPTS
 from pytest_asyncio._runner import CANNOT_WAKE, STUCK_RUNS, NeverWoke, cancel_pending_tasks
 from pytest_asyncio._settings import Severity
@@ -112,6 +112,7 @@ class DiagnosticsPlugin:
             return functools.partial(cancel_quietly, loop)
         if loop.get_exception_handler() is None:  # unless the user set one
             loop.set_exception_handler(self.exceptions.handle)
+        _tasks.record_creation(loop)
         self.loop_names[id(loop)] = fixture
         if scope != "function":
             self.started_by.share(loop)
