@@ -216,20 +216,25 @@ def test_an_eager_task_factory_still_starts_tasks_eagerly(
         import asyncio
         import pytest
 
+        @pytest.fixture
+        def event_loop():
+            loop = asyncio.new_event_loop()
+            loop.set_task_factory(asyncio.eager_task_factory)
+            yield loop
+            loop.close()
+
         @pytest.mark.asyncio
         async def test_eager():
-            loop = asyncio.get_running_loop()
-            loop.set_task_factory(asyncio.eager_task_factory)
             started = []
 
             async def start():
                 started.append(1)
                 await asyncio.sleep(10)
 
-            loop.create_task(start(), name="eager")
+            asyncio.create_task(start(), name="eager")
             assert started == [1]
         """
     )
     result = run_clean("-rA")
     result.assert_outcomes(passed=1)
-    result.stdout.fnmatch_lines(["  eager running *start() at *.py:10, created at *.py:12"])
+    result.stdout.fnmatch_lines(["  eager running *start() at *.py:17, created at *.py:19"])
