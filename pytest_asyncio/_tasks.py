@@ -65,9 +65,8 @@ def record_creation(loop: asyncio.AbstractEventLoop) -> None:
 
 
 def _make_task(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Task[Any]:
-    frame = inspect.currentframe()
     task: asyncio.Task[Any] = asyncio.Task(coro, loop=loop, **kwargs)
-    _note(task, frame)
+    _note(task, inspect.currentframe())
     return task
 
 
@@ -80,15 +79,20 @@ class _ByFactory:
     def __call__(
         self, loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any
     ) -> asyncio.Task[Any]:
-        frame = inspect.currentframe()
         task: asyncio.Task[Any] = self.factory(loop, coro, **kwargs)
-        _note(task, frame)
+        _note(task, inspect.currentframe())
         return task
 
 
 def _note(task: asyncio.Task[Any], frame: FrameType | None) -> None:
     """Note the first frame outward from ``frame`` (the factory's own) that
-    is not asyncio's, unless it is this plugin's (a test's or fixture's own task)."""
+    is not asyncio's, unless it is this plugin's (a test's or fixture's own task).
+
+    The factory hands its frame over without keeping it in a variable of
+    its own: a frame referring to itself would keep the task alive until
+    the garbage collector runs, delaying what asyncio says when it is freed
+    ("Task exception was never retrieved").
+    """
     frame = frame and frame.f_back
     while frame is not None and frame.f_code.co_filename.startswith(ASYNCIO_DIR):
         frame = frame.f_back

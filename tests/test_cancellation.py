@@ -130,7 +130,7 @@ def test_a_task_that_refuses_to_stop_at_loop_close_is_a_reported_leak(
             " was closed; pytest-asyncio cancelled it, but it did not stop within 1 s"
             " (catching asyncio.CancelledError and going on), so the loop was closed with it"
             " still pending:",
-            "      stubborn running swallow_cancellation() at *.py:7",
+            "      stubborn running swallow_cancellation() at *.py:7*",
             f"    {_messages.STOP_WHEN_CANCELLED}",
             "Total: 1 leaked task that would not stop when cancelled (1 test).",
             "Reported only: no outcome changed (asyncio_diagnostics = report)*",

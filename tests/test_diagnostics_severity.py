@@ -148,7 +148,7 @@ def test_report_sections_and_summary(pytester: pytest.Pytester) -> None:
             "*_ test_leaks _*",
             f"*- {_messages.DIAGNOSTICS_TITLE} -*",
             f"1 task still pending when {owner} was closed;*",
-            "  pinger running forever() at *.py:5",
+            "  pinger running forever() at *.py:5*",
             f"*= {_messages.DIAGNOSTICS_TITLE} =*",
             "*::test_leaks: 1 leaked task",
             "    1 task still pending when*",  # the details, under -v

@@ -60,7 +60,7 @@ def test_a_warning_in_warn_mode_naming_test_and_coroutine(pytester: pytest.Pytes
             "*::test_leaks",
             f"*.py:8: LeakedTaskWarning: 1 task still pending when {owner} was closed;"
             " pytest-asyncio cancelled it before closing the loop:",
-            "    beat running heartbeat() at *.py:8",
+            "    beat running heartbeat() at *.py:8*",
             "  Await or cancel every task a test starts*",
         ]
     )
@@ -153,10 +153,10 @@ def test_on_a_shared_loop_a_task_is_charged_to_the_test_that_started_it(
             "*::test_leaks: 1 leaked task",
             f"    1 task started by test *::test_leaks still pending when {owner} was closed,"
             " after its last test; pytest-asyncio cancelled it before closing the loop:",
-            "      forgotten running forever() at *.py:6",
+            "      forgotten running forever() at *.py:6*",
             f"{_messages.diagnostics_owner('_event_loop_module', 'module', '*.py')}: 1 leaked task",
             f"    1 task still pending when {owner} was closed;*",
-            "      ticker running forever() at *.py:6",
+            "      ticker running forever() at *.py:6*",
             "Total: 2 leaked tasks (1 test, 1 loop fixture).",
         ]
     )

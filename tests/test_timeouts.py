@@ -92,7 +92,7 @@ def test_report_shows_the_users_frames_and_the_other_tasks(
             "    await event.wait()",
             "  -> waits on an asyncio.Event that is not set (Event.wait)",
             "Other tasks still pending on the loop:",
-            "  poller running poll() at *.py:5",
+            "  poller running poll() at *.py:5*",
             "Raise the limit with @pytest.mark.asyncio(timeout=SECONDS)*",
         ]
     )
