@@ -194,6 +194,7 @@ def test_no_report_while_something_could_wake_the_loop(
         test_wakers=f"""
         import asyncio
         import concurrent.futures
+        import signal
         import socket
         import subprocess
         import sys
@@ -238,6 +239,21 @@ def test_no_report_while_something_could_wake_the_loop(
             with concurrent.futures.ThreadPoolExecutor() as pool:
                 await asyncio.wrap_future(pool.submit(time.sleep, 0.05))
 
+        async def test_a_signal_handler_that_calls_back():
+            loop = asyncio.get_running_loop()
+            answer = loop.create_future()
+
+            def ring(signum, frame):
+                loop.call_soon_threadsafe(answer.set_result, "rang")
+
+            previous = signal.signal(signal.SIGALRM, ring)
+            signal.setitimer(signal.ITIMER_REAL, 0.05)
+            try:
+                assert await answer == "rang"
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, previous)
+
         async def test_a_timer_due_later():
             loop = asyncio.get_running_loop()
             later = loop.create_future()
@@ -246,7 +262,7 @@ def test_no_report_while_something_could_wake_the_loop(
         """
     )
     result = run_clean("--asyncio-diagnostics=error")
-    result.assert_outcomes(passed=5)
+    result.assert_outcomes(passed=6)
     assert "can never wake" not in result.stdout.str()
 
 
