@@ -58,11 +58,23 @@ def _is_helper(thread: threading.Thread) -> bool:
     return module.startswith(_HELPER_MODULES)
 
 
-def note_session_start() -> None:
+def note_session_start() -> frozenset[threading.Thread]:
     """Remember the threads alive as the session begins: none of them was
-    started by a test, so none counts in :func:`any_may_wake`."""
+    started by a test, so none counts in :func:`any_may_wake`.
+
+    :returns: the threads remembered before, for :func:`restore_session`
+        (an outer session's, when pytester runs one inside another).
+    """
+    outer = frozenset(_BEFORE_SESSION)
     _BEFORE_SESSION.clear()
     _BEFORE_SESSION.update(threading.enumerate())
+    return outer
+
+
+def restore_session(outer: frozenset[threading.Thread]) -> None:
+    """Put back the threads an outer session remembered, as it goes on."""
+    _BEFORE_SESSION.clear()
+    _BEFORE_SESSION.update(outer)
 
 
 def any_may_wake() -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import threading
 from collections.abc import Callable, Generator
 from typing import Any
 
@@ -60,6 +61,8 @@ class DiagnosticsPlugin:
         self.sections = summary.Sections()
         self._outer: tuple[float | None, float | None] = (None, None)
         self._threshold: float | None = None  # the configured one, in force
+        self._outer_threads: frozenset[threading.Thread] = frozenset()  # an outer session's
+        self._outer_severity: Callable[[], Severity] = CANNOT_WAKE.severity
 
     def _current(self) -> Severity:
         return self.current
@@ -68,7 +71,8 @@ class DiagnosticsPlugin:
         """Take the configured severity and blocked-loop threshold (at session start)."""
         self.configured = severity
         INTERRUPTS.stuck = None  # an earlier session's, in the same process
-        threads.note_session_start()  # none of these could wake a test's loop
+        self._outer_threads = threads.note_session_start()  # none could wake a test's loop
+        self._outer_severity = CANNOT_WAKE.severity  # an outer session's (pytester)
         CANNOT_WAKE.severity = self._current  # read only when a test can never wake
         watchdog = self.watchdog
         self._outer = (watchdog.configured, watchdog.threshold)  # an outer session's (pytester)
@@ -235,6 +239,8 @@ class DiagnosticsPlugin:
         self.deferred = []
         self.watchdog.found = []
         CANNOT_WAKE.found = []
+        threads.restore_session(self._outer_threads)
+        CANNOT_WAKE.severity = self._outer_severity
         self.watchdog.configured, self.watchdog.threshold = self._outer
 
     @pytest.hookimpl(wrapper=True)
