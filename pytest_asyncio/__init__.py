@@ -44,10 +44,18 @@ if TYPE_CHECKING:
     from pytest_asyncio.clock_switch import VirtualClockFixture
     from pytest_asyncio.markers import AsyncMarker, ProcessPoolMarker
 
-try:
-    __version__: str = _metadata.version("pytest-asyncio")
-except _metadata.PackageNotFoundError:  # imported from a checkout that was never installed
-    __version__ = "0+unknown"
+    __version__: str
+
+
+def _version() -> str:
+    """The installed distribution's version, read on first use of ``__version__``:
+    looking it up scans the distributions on ``sys.path``, milliseconds that a
+    session which never shows its report header does not spend."""
+    try:
+        return _metadata.version("pytest-asyncio")
+    except _metadata.PackageNotFoundError:  # imported from a checkout that was never installed
+        return "0+unknown"
+
 
 __all__ = [
     "AsyncMarker",
@@ -126,12 +134,15 @@ _show_imported_as_public()
 if not TYPE_CHECKING:  # type checkers see the imports above, and no catch-all attribute
 
     def __getattr__(name: str) -> object:
-        module = _ON_FIRST_USE.get(name)
-        if module is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = _show_as_public(name, getattr(_importlib.import_module(module), name))
+        if name == "__version__":
+            value: object = _version()
+        else:
+            module = _ON_FIRST_USE.get(name)
+            if module is None:
+                raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+            value = _show_as_public(name, getattr(_importlib.import_module(module), name))
         globals()[name] = value
         return value
 
     def __dir__() -> list[str]:
-        return sorted({*globals(), *_ON_FIRST_USE})
+        return sorted({*globals(), *_ON_FIRST_USE, "__version__"})

@@ -23,7 +23,6 @@ import pytest
 
 import pytest_asyncio
 from pytest_asyncio import _asyncio_compat, _messages
-from pytest_asyncio._header import report_header
 from pytest_asyncio._interrupts import INTERRUPTS
 from pytest_asyncio._runner import RunFailed, close_loop
 from pytest_asyncio._settings import Mode, Settings
@@ -158,6 +157,9 @@ class AsyncioPlugin:
         self._runs = TestRuns(settings.mode, self._fixture_setup, self.diagnostics, self.clock)
 
     def pytest_report_header(self) -> str:
+        # Imported here: a run with -q shows no header and never needs it.
+        from pytest_asyncio._header import report_header
+
         settings = self.settings or Settings()
         return report_header(pytest_asyncio.__version__, settings, type(self), AsyncioPlugin)
 
