@@ -8,19 +8,22 @@ from __future__ import annotations
 
 import inspect
 import types
-from typing import cast, final
+from typing import TYPE_CHECKING, cast, final
 
 import pytest
 
 from pytest_asyncio import _compat, _messages
 from pytest_asyncio._settings import Settings
 from pytest_asyncio.fixtures.declare import belongs_to_other_plugin
+from pytest_asyncio.hookspecs import is_implemented
 from pytest_asyncio.items import STATE, ItemState
 from pytest_asyncio.loop_dependencies import Closure, LoopDependencies
-from pytest_asyncio.loop_factories import LoopFactories, is_implemented
 from pytest_asyncio.loops.choose import LoopChoice
 from pytest_asyncio.loops.direct import DirectLoop
 from pytest_asyncio.markers import AsyncMarker
+
+if TYPE_CHECKING:
+    from pytest_asyncio.loop_factories import LoopFactories
 
 
 @final
@@ -39,7 +42,9 @@ class Classifier:
         self.default_marker = (
             self.markers.get(AsyncMarker.name) or self.markers[marker_classes[0].name]
         )
-        self.loop_factories = LoopFactories(loop_names)
+        self.loop_names = loop_names
+        #: Made when the ``pytest_asyncio_loop_factories`` hook is first found implemented.
+        self.loop_factories: LoopFactories | None = None
         #: What auto mode adds to an unmarked async test, made once.
         self._auto_mark = getattr(pytest.mark, self.default_marker.name)
         #: While :meth:`classify_all` runs: each parent's closest mark of ours.
@@ -58,7 +63,8 @@ class Classifier:
 
     def classify_all(self, items: list[pytest.Item]) -> None:
         """Record what the plugin decided about every test function in ``items``."""
-        self.loop_factories.raise_errors()
+        if self.loop_factories is not None:
+            self.loop_factories.raise_errors()
         # This hook runs last: the marks of the tests' parents no longer
         # change, so they are looked up once per module or class.
         self._parent_marks, self._parent_other = {}, {}
@@ -119,7 +125,15 @@ class Classifier:
         if parametrized:  # rare: a loop with params behind it (see loop_dependencies)
             self.loop_dependencies.declare(metafunc, parametrized, name, fixture_loops)
         if implemented and test_loop is not None:
-            self.loop_factories.parametrize(metafunc, test_loop, fixture_loops, mark)
+            self._loop_factories().parametrize(metafunc, test_loop, fixture_loops, mark)
+
+    def _loop_factories(self) -> LoopFactories:
+        """The parametrization by loop factories, made (and its module loaded) on first use."""
+        if self.loop_factories is None:
+            from pytest_asyncio.loop_factories import LoopFactories
+
+            self.loop_factories = LoopFactories(self.loop_names)
+        return self.loop_factories
 
     def would_run(self, item: pytest.Item) -> bool:
         """Whether :meth:`classify` will make ``item`` an async test."""

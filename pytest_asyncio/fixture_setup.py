@@ -15,20 +15,22 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Callable, Generator, Iterable
-from typing import Any, NamedTuple, NoReturn, final
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, final
 
 import pytest
 
 from pytest_asyncio import _asyncio_compat, _messages
 from pytest_asyncio._runner import close_loop
 from pytest_asyncio._settings import Settings
-from pytest_asyncio.async_fixtures import AsyncFixture
 from pytest_asyncio.diagnostics import loops as leaks
 from pytest_asyncio.diagnostics.observer import DiagnosticsPlugin
 from pytest_asyncio.fixtures.base import fixture_class
 from pytest_asyncio.fixtures.declare import Declared, Kind, declared, kind_of
 from pytest_asyncio.items import ItemState
 from pytest_asyncio.markers import AsyncTest
+
+if TYPE_CHECKING:
+    from pytest_asyncio.async_fixtures import AsyncFixture
 
 #: Called with the test, its loop fixture's name, the loop just set up and
 #: the loops in use (see ``pytest_asyncio.left_current``).
@@ -102,9 +104,22 @@ class FixtureSetup:
                 is_loop=fixturedef.argname in self.loop_names,
                 adapted=None
                 if kind is Kind.SYNC
-                else AsyncFixture(self.settings, fixturedef, function, kind, declaration),
+                else self._adapt(fixturedef, function, kind, declaration),
             )
         return plan
+
+    def _adapt(
+        self,
+        fixturedef: Any,
+        function: Callable[..., Any],
+        kind: Kind,
+        declaration: Declared | None,
+    ) -> AsyncFixture:
+        """What an async fixture's stand-ins share, made once per fixture definition."""
+        # Imported here: a session without async fixtures never loads it.
+        from pytest_asyncio.async_fixtures import AsyncFixture
+
+        return AsyncFixture(self.settings, fixturedef, function, kind, declaration)
 
     def around(
         self, fixturedef: Any, request: pytest.FixtureRequest

@@ -34,3 +34,9 @@ def pytest_asyncio_loop_factories(
         ``None`` to let the next implementation decide (the plugin's own
         loops when no implementation returns a mapping).
     """
+
+
+def is_implemented(config: pytest.Config) -> bool:
+    """Whether any plugin or conftest implements ``pytest_asyncio_loop_factories``
+    (the common case: none; ``pytest_asyncio.loop_factories`` is then never loaded)."""
+    return bool(config.hook.pytest_asyncio_loop_factories.get_hookimpls())

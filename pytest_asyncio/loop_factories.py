@@ -24,7 +24,7 @@ import pytest
 
 from pytest_asyncio import _compat, _messages
 from pytest_asyncio._scopes import ScopeName, widest
-from pytest_asyncio.hookspecs import LoopFactory
+from pytest_asyncio.hookspecs import LoopFactory, is_implemented
 from pytest_asyncio.loops.choose import LoopChoice
 from pytest_asyncio.loops.fixture import FACTORY_FIXTURE
 
@@ -54,11 +54,6 @@ class NamedFactory:  # not a dataclass: 4x cheaper to import
         if not isinstance(loop, asyncio.AbstractEventLoop) or loop.is_closed():
             pytest.fail(_messages.factory_not_a_loop(self.name, loop), pytrace=False)
         return loop
-
-
-def is_implemented(config: pytest.Config) -> bool:
-    """Whether any plugin or conftest implements the hook (the common case: none)."""
-    return bool(config.hook.pytest_asyncio_loop_factories.get_hookimpls())
 
 
 def configured_factories(config: pytest.Config, item: pytest.Item) -> dict[str, LoopFactory] | None:

@@ -21,7 +21,7 @@ from pytest_asyncio._settings import (
     parse_timeout,
 )
 from pytest_asyncio.clock.virtual import FIXTURE_NAME as CLOCK_FIXTURE
-from pytest_asyncio.loop_factories import is_implemented, is_valid_subset
+from pytest_asyncio.hookspecs import is_implemented
 from pytest_asyncio.loops.choose import LoopChoice, choose_loop
 from pytest_asyncio.loops.fixture import LoopFixture
 from pytest_asyncio.loops.process_pool import ProcessPoolLoopFixture
@@ -174,6 +174,9 @@ class AsyncMarker:
         if "scope" in mark.kwargs and "loop_scope" in mark.kwargs:
             return _messages.scope_and_loop_scope(item.nodeid)
         if mark.kwargs.get("loop_factories") is not None:
+            # Imported here: only a marker naming loop factories needs it.
+            from pytest_asyncio.loop_factories import is_valid_subset
+
             if not is_valid_subset(mark.kwargs["loop_factories"]):
                 value = mark.kwargs["loop_factories"]
                 return _messages.bad_loop_factories_argument(item.nodeid, self.name, value)

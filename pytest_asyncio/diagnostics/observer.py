@@ -23,7 +23,7 @@ from pytest_asyncio._runner import CANNOT_WAKE, STUCK_RUNS, NeverWoke, cancel_pe
 from pytest_asyncio._settings import Severity
 from pytest_asyncio._watchdog import WATCHDOG, Blocked
 from pytest_asyncio.clock import threads
-from pytest_asyncio.diagnostics import children, loops, mixed_loops, summary
+from pytest_asyncio.diagnostics import children, loops, summary
 from pytest_asyncio.diagnostics.findings import Finding, Findings
 from pytest_asyncio.diagnostics.leaks import StartedBy, cancel_quietly, leaked_tasks
 from pytest_asyncio.diagnostics.loop_exceptions import LoopExceptionCollector
@@ -253,6 +253,9 @@ class DiagnosticsPlugin:
         if stuck:
             STUCK_RUNS.clear()
         if report.failed and call.excinfo is not None:
+            # Imported here: only a failed test is looked at for mixed loops.
+            from pytest_asyncio.diagnostics import mixed_loops
+
             if stuck or mixed_loops.is_mixed_loop_error(call.excinfo.value):
                 funcargs: dict[str, object] = getattr(item, "funcargs", {})
                 lines = mixed_loops.explain(
