@@ -1,0 +1,65 @@
+"""What a session loads: the plugin's modules a one-test session imports.
+
+Every module imported costs each session its lookup, read and execution,
+whatever the suite's size. What a run does not use (loop factories without
+the hook, the async-fixture driver without an async fixture, the mixed-loop
+explanation of a failure, the report header under ``-q``) loads on first use.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+#: The most modules of the package a one-test session may import.
+MOST_MODULES = 49
+
+#: Modules a one-test session with no async fixture, no factory hook and no
+#: failure does not import.
+NOT_LOADED = (
+    "pytest_asyncio._header",
+    "pytest_asyncio.async_fixtures",
+    "pytest_asyncio.diagnostics.mixed_loops",
+    "pytest_asyncio.loop_factories",
+    "pytest_asyncio.loops.executor_bridge",
+    "typing_extensions",
+)
+
+CONFTEST = """
+import sys
+from pathlib import Path
+
+
+def pytest_unconfigure(config):
+    Path("loaded.txt").write_text("\\n".join(sorted(sys.modules)))
+"""
+
+ONE_TEST = """
+import pytest
+
+
+@pytest.mark.asyncio
+async def test_one():
+    assert True
+"""
+
+
+def loaded_by_one_test(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The modules in ``sys.modules`` as a fresh one-test session ends."""
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")  # no other plugin's imports
+    pytester.makeconftest(CONFTEST)
+    pytester.makepyfile(test_one=ONE_TEST)
+    result = pytester.runpytest_subprocess("-q", "-p", "asyncio", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+    return (Path(pytester.path) / "loaded.txt").read_text().splitlines()
+
+
+def test_a_one_test_session_loads_few_modules_of_the_plugin(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loaded = loaded_by_one_test(pytester, monkeypatch)
+    ours = [name for name in loaded if name.split(".")[0] == "pytest_asyncio"]
+    assert "pytest_asyncio.plugin" in ours
+    assert len(ours) <= MOST_MODULES, ours
+    assert [name for name in NOT_LOADED if name in loaded] == []
