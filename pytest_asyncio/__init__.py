@@ -15,6 +15,7 @@ from pytest_asyncio.errors import (
     LeakedProcessError,
     LeakedTaskError,
     LoopExceptionError,
+    NeverAwaitedError,
     NeverWakesError,
 )
 from pytest_asyncio.fixtures.base import Fixture, FixtureFunction
@@ -36,6 +37,7 @@ from pytest_asyncio.warnings import (
     LeakedProcessWarning,
     LeakedTaskWarning,
     LoopExceptionWarning,
+    NeverAwaitedWarning,
     NeverWakesWarning,
 )
 
@@ -76,6 +78,8 @@ __all__ = [
     "LoopExceptionError",
     "LoopExceptionWarning",
     "LoopFixture",
+    "NeverAwaitedError",
+    "NeverAwaitedWarning",
     "NeverWakesError",
     "NeverWakesWarning",
     "PortFactory",

@@ -7,13 +7,21 @@ depending on the Python version, so we read the policy's thread-local slot
 directly. Checked on CPython 3.10 to 3.14 (``BaseDefaultEventLoopPolicy``
 keeps ``_local._loop`` and ``_local._set_called``; uvloop's policy inherits
 it). A test under ``tests/`` fails if another module names these APIs.
+
+It also holds the plugin's use of the interpreter's hook for coroutines
+dropped without being awaited (``warnings._warn_unawaited_coroutine``,
+which CPython 3.10 to 3.14 call, and which is private): see :class:`NeverAwaited`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import inspect
+import linecache
 import sys
+import traceback
 import warnings
+from types import FrameType
 from typing import Any, NamedTuple
 
 
@@ -233,3 +241,81 @@ def quiet_if_destroyed(task: asyncio.Task[Any]) -> None:
         task._log_destroy_pending = False  # type: ignore[attr-defined]
     except AttributeError:  # pragma: no cover - another Task implementation
         pass
+
+
+class Unawaited(NamedTuple):
+    """A coroutine dropped without being awaited."""
+
+    #: Its ``__qualname__``.
+    name: str
+    #: The line that created it, ``(filename, lineno, function)``; ``None``
+    #: if it was created before the session started.
+    created: tuple[str, int, str] | None
+    #: Where it was dropped, ``(filename, lineno)``, as Python's warning says.
+    dropped: tuple[str, int]
+
+
+class NeverAwaited:
+    """Notes every coroutine Python warns about as never awaited, during a session.
+
+    Python records the line that creates each coroutine while coroutine
+    origin tracking is on (``sys.set_coroutine_origin_tracking_depth``);
+    one frame is enough for that line, and costs each coroutine a tuple.
+    When such a coroutine is freed unawaited, CPython calls
+    ``warnings._warn_unawaited_coroutine``; the plugin's replacement notes
+    it and then warns as Python does without origin tracking: the same
+    ``RuntimeWarning`` text, at the same line, so warning filters and
+    pytest see what they saw before (with ``filterwarnings = error`` the
+    same unraisable error). When origin tracking was already on (the
+    user's), nothing is changed and nothing noted; while asyncio's debug
+    mode asks for more frames, the warning lists them, as Python's does.
+    """
+
+    def __init__(self) -> None:
+        self.found: list[Unawaited] = []
+        self._python_s: Any = None
+
+    def start(self) -> None:
+        """Note from now on (at session start)."""
+        python_s = getattr(warnings, "_warn_unawaited_coroutine", None)
+        if python_s is None or self._python_s is not None:
+            return  # another interpreter, or already noting (pytester)
+        if sys.get_coroutine_origin_tracking_depth() != 0:
+            return
+        self._python_s = python_s
+        sys.set_coroutine_origin_tracking_depth(1)
+        warnings._warn_unawaited_coroutine = self._warn  # type: ignore[attr-defined]
+
+    def stop(self) -> None:
+        """Put Python's hook and origin tracking back (at session end)."""
+        if self._python_s is None:
+            return
+        warnings._warn_unawaited_coroutine = self._python_s  # type: ignore[attr-defined]
+        self._python_s = None
+        sys.set_coroutine_origin_tracking_depth(0)
+        self.found = []
+
+    def _warn(self, coro: Any) -> None:
+        name = coro.__qualname__
+        origin = coro.cr_origin
+        self.found.append(_dropped(name, origin[0] if origin else None, inspect.currentframe()))
+        message = f"coroutine '{name}' was never awaited"
+        if origin is not None and len(origin) > 1:  # asyncio's debug mode asked for more
+            stack = [
+                (file, line, func, linecache.getline(file, line)) for file, line, func in origin
+            ]
+            where = "".join(traceback.format_list(stack[::-1])).rstrip("\n")
+            message += f"\nCoroutine created at (most recent call last)\n{where}"
+        warnings.warn(message, RuntimeWarning, stacklevel=2, source=coro)
+
+
+def _dropped(name: str, created: tuple[str, int, str] | None, hook: FrameType | None) -> Unawaited:
+    """The record; ``hook`` is the hook's own frame, handed over so that no
+    frame keeps itself alive."""
+    caller = hook.f_back if hook is not None else None
+    dropped = (caller.f_code.co_filename, caller.f_lineno) if caller is not None else ("?", 0)
+    return Unawaited(name, created, dropped)
+
+
+#: The one for the process.
+NEVER_AWAITED = NeverAwaited()

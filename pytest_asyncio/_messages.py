@@ -735,6 +735,7 @@ FINDING_KINDS = {
     "process": ("child process left running", "child processes left running"),
     "blocked": ("step that blocked the loop", "steps that blocked the loop"),
     "never_wakes": ("wait that could never end", "waits that could never end"),
+    "never_awaited": ("coroutine never awaited", "coroutines never awaited"),
 }
 
 
@@ -931,4 +932,23 @@ def clock_fixture_with_real_clock(test: str) -> str:
         f"{test} requests the 'virtual_clock' fixture but its marker says "
         "clock='real'. Drop clock='real' (the fixture turns the virtual clock on), "
         "or do not request the fixture."
+    )
+
+
+# ----------------------------------------------------------------------------
+# A coroutine created and dropped without being awaited.
+# ----------------------------------------------------------------------------
+
+
+def never_awaited(
+    name: str, created: tuple[str, int], creator: str, dropped: tuple[str, int], running: str
+) -> str:
+    """A coroutine ``name`` created at ``created`` by test ``creator`` was
+    dropped at ``dropped`` during test ``running`` without being awaited."""
+    during = "" if running == creator else f" during test {running}"
+    return (
+        f"coroutine '{name}' created at {created[0]}:{created[1]} in test {creator}"
+        f" was never awaited; it was dropped at {dropped[0]}:{dropped[1]}{during}.\n"
+        "Await it where it is created (or hand it to asyncio.create_task()); "
+        "call its close() if it is not meant to run."
     )

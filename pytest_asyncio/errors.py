@@ -17,6 +17,7 @@ from pytest_asyncio.warnings import (
     LeakedProcessWarning,
     LeakedTaskWarning,
     LoopExceptionWarning,
+    NeverAwaitedWarning,
     NeverWakesWarning,
 )
 
@@ -60,6 +61,13 @@ class LeakedLoopError(DiagnosticError):
     """
 
 
+class NeverAwaitedError(DiagnosticError):
+    """A coroutine was dropped without being awaited (``error`` mode).
+
+    The counterpart of :class:`~pytest_asyncio.NeverAwaitedWarning`.
+    """
+
+
 class LeakedProcessError(DiagnosticError):
     """Child processes were still running when their loop closed (``error`` mode).
 
@@ -90,6 +98,7 @@ _ERRORS: dict[type[DiagnosticWarning], type[DiagnosticError]] = {
     LeakedProcessWarning: LeakedProcessError,
     BlockedLoopWarning: BlockedLoopError,
     NeverWakesWarning: NeverWakesError,
+    NeverAwaitedWarning: NeverAwaitedError,
 }
 
 

@@ -20,6 +20,7 @@ __all__ = [
     "LeakedProcessWarning",
     "LeakedTaskWarning",
     "LoopExceptionWarning",
+    "NeverAwaitedWarning",
     "NeverWakesWarning",
 ]
 
@@ -77,4 +78,13 @@ class NeverWakesWarning(DiagnosticWarning):
 
     The message shows its chain of awaits, down to the ``Event``, queue or
     future it waits on.
+    """
+
+
+class NeverAwaitedWarning(DiagnosticWarning):
+    """A coroutine created during a test or fixture was dropped without being awaited.
+
+    The message names the line that created it, the test it was created
+    in, and where it was dropped (during which test), as Python's own
+    ``RuntimeWarning`` names only the last.
     """

@@ -22,9 +22,10 @@ import weakref
 from collections.abc import Callable
 
 from pytest_asyncio import _asyncio_compat, _messages, _runner, _tasks
+from pytest_asyncio._asyncio_compat import Unawaited
 from pytest_asyncio._runner import cancel_pending_tasks
 from pytest_asyncio.diagnostics.findings import Finding
-from pytest_asyncio.warnings import LeakedTaskWarning
+from pytest_asyncio.warnings import LeakedTaskWarning, NeverAwaitedWarning
 
 #: The test a task was started by, ``None`` when it is no test's (see :class:`StartedBy`).
 Starter = Callable[[asyncio.Task[object]], "str | None"]
@@ -152,3 +153,32 @@ class _LoopClosed:
             of_a_test=starter is not None or self.of_a_test,
             location=location,
         )
+
+
+def never_awaited(
+    dropped: Unawaited, tests: dict[tuple[str, str], str], running: str
+) -> Finding | None:
+    """The finding for a coroutine dropped unawaited during a phase of test ``running``.
+
+    It is charged to the test whose function created it (``tests`` maps each
+    test function that ran, by file and name, to its test), so one that the
+    garbage collector frees during a later test is charged back; one created
+    elsewhere (a helper, a fixture) to the test running when it was dropped.
+
+    :returns: ``None`` for a coroutine the plugin made, or made before the session.
+    """
+    if dropped.created is None:
+        return None
+    filename, lineno, function = dropped.created
+    if filename.startswith(_tasks.PLUGIN_DIR):
+        return None
+    creator = tests.get((filename, function), running)
+    short = _tasks.short_path
+    text = _messages.never_awaited(
+        dropped.name,
+        (short(filename), lineno),
+        creator,
+        (short(dropped.dropped[0]), dropped.dropped[1]),
+        running,
+    )
+    return Finding(NeverAwaitedWarning, text, creator, "never_awaited", (filename, lineno))

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from pytest_asyncio import _asyncio_compat, _messages, _tasks
+from pytest_asyncio._asyncio_compat import NEVER_AWAITED
 from pytest_asyncio._interrupts import INTERRUPTS
 from pytest_asyncio._runner import CANNOT_WAKE, STUCK_RUNS, NeverWoke, cancel_pending_tasks
 from pytest_asyncio._settings import Severity
@@ -25,7 +26,7 @@ from pytest_asyncio._watchdog import WATCHDOG, Blocked
 from pytest_asyncio.clock import threads
 from pytest_asyncio.diagnostics import children, loops, summary
 from pytest_asyncio.diagnostics.findings import Finding, Findings
-from pytest_asyncio.diagnostics.leaks import StartedBy, cancel_quietly, leaked_tasks
+from pytest_asyncio.diagnostics.leaks import StartedBy, cancel_quietly, leaked_tasks, never_awaited
 from pytest_asyncio.diagnostics.loop_exceptions import LoopExceptionCollector
 from pytest_asyncio.warnings import BlockedLoopWarning, NeverWakesWarning
 
@@ -59,6 +60,8 @@ class DiagnosticsPlugin:
         #: Findings made where raising is unsafe, for the end of the test phase.
         self.deferred: list[Finding] = []
         self.sections = summary.Sections()
+        #: Each test function that ran, by file and name, to its test's node id.
+        self.test_functions: dict[tuple[str, str], str] = {}
         self._outer: tuple[float | None, float | None] = (None, None)
         self._threshold: float | None = None  # the configured one, in force
         self._outer_threads: frozenset[threading.Thread] = frozenset()  # an outer session's
@@ -79,6 +82,8 @@ class DiagnosticsPlugin:
         watchdog.configured = blocked_threshold
         self.for_test(None, None)
         self._threshold = watchdog.threshold
+        if severity != "off":
+            NEVER_AWAITED.start()
 
     def for_test(self, severity: Severity | None, blocked_threshold: float | None) -> None:
         """A test marker's severity and threshold (``None``: the configured ones)."""
@@ -194,6 +199,9 @@ class DiagnosticsPlugin:
     @pytest.hookimpl(trylast=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         __tracebackhide__ = True
+        code = getattr(getattr(item, "obj", None), "__code__", None)
+        if code is not None:  # a coroutine it creates is charged back to it
+            self.test_functions[(code.co_filename, code.co_name)] = item.nodeid
         if self._phase_left_something():
             self._end_of_phase("setup", item)
 
@@ -217,6 +225,7 @@ class DiagnosticsPlugin:
             or caught.closed_owners
             or self.watchdog.found
             or CANNOT_WAKE.found
+            or NEVER_AWAITED.found
         )
 
     def _end_of_phase(self, phase: str, item: pytest.Item) -> None:
@@ -226,6 +235,12 @@ class DiagnosticsPlugin:
         if CANNOT_WAKE.found:
             records, CANNOT_WAKE.found = CANNOT_WAKE.found, []
             self.deferred.extend(never_woke(record, item.nodeid) for record in records)
+        if NEVER_AWAITED.found:
+            dropped, NEVER_AWAITED.found = NEVER_AWAITED.found, []
+            for record in dropped:
+                finding = never_awaited(record, self.test_functions, item.nodeid)
+                if finding is not None:
+                    self.deferred.append(finding)
         if not (self.exceptions.records or self.deferred):
             self.exceptions.closed_owners.clear()
             return
@@ -241,6 +256,8 @@ class DiagnosticsPlugin:
         CANNOT_WAKE.found = []
         threads.restore_session(self._outer_threads)
         CANNOT_WAKE.severity = self._outer_severity
+        NEVER_AWAITED.stop()
+        self.test_functions.clear()
         self.watchdog.configured, self.watchdog.threshold = self._outer
 
     @pytest.hookimpl(wrapper=True)
