@@ -274,21 +274,25 @@ class NeverAwaited:
     def __init__(self) -> None:
         self.found: list[Unawaited] = []
         self._python_s: Any = None
+        self._sessions = 0  # a session inside a session (pytester) shares the noting
 
     def start(self) -> None:
         """Note from now on (at session start)."""
-        python_s = getattr(warnings, "_warn_unawaited_coroutine", None)
-        if python_s is None or self._python_s is not None:
-            return  # another interpreter, or already noting (pytester)
-        if sys.get_coroutine_origin_tracking_depth() != 0:
+        if self._python_s is not None:
+            self._sessions += 1
             return
+        python_s = getattr(warnings, "_warn_unawaited_coroutine", None)
+        if python_s is None or sys.get_coroutine_origin_tracking_depth() != 0:
+            return  # another interpreter, or the user's own origin tracking
         self._python_s = python_s
+        self._sessions = 1
         sys.set_coroutine_origin_tracking_depth(1)
         warnings._warn_unawaited_coroutine = self._warn  # type: ignore[attr-defined]
 
     def stop(self) -> None:
-        """Put Python's hook and origin tracking back (at session end)."""
-        if self._python_s is None:
+        """Put Python's hook and origin tracking back (at the end of the outermost session)."""
+        self._sessions -= 1
+        if self._python_s is None or self._sessions > 0:
             return
         warnings._warn_unawaited_coroutine = self._python_s  # type: ignore[attr-defined]
         self._python_s = None

@@ -62,6 +62,7 @@ class DiagnosticsPlugin:
         self.sections = summary.Sections()
         #: Each test function that ran, by file and name, to its test's node id.
         self.test_functions: dict[tuple[str, str], str] = {}
+        self._noting = False  # coroutines never awaited, this session
         self._outer: tuple[float | None, float | None] = (None, None)
         self._threshold: float | None = None  # the configured one, in force
         self._outer_threads: frozenset[threading.Thread] = frozenset()  # an outer session's
@@ -82,7 +83,8 @@ class DiagnosticsPlugin:
         watchdog.configured = blocked_threshold
         self.for_test(None, None)
         self._threshold = watchdog.threshold
-        if severity != "off":
+        self._noting = severity != "off"
+        if self._noting:
             NEVER_AWAITED.start()
 
     def for_test(self, severity: Severity | None, blocked_threshold: float | None) -> None:
@@ -256,7 +258,9 @@ class DiagnosticsPlugin:
         CANNOT_WAKE.found = []
         threads.restore_session(self._outer_threads)
         CANNOT_WAKE.severity = self._outer_severity
-        NEVER_AWAITED.stop()
+        if self._noting:
+            NEVER_AWAITED.stop()
+            self._noting = False
         self.test_functions.clear()
         self.watchdog.configured, self.watchdog.threshold = self._outer
 
