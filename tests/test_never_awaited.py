@@ -147,3 +147,19 @@ def test_off_reports_nothing(pytester: pytest.Pytester) -> None:
     )
     result.assert_outcomes(passed=4)
     assert "never awaited" not in result.stdout.str()
+
+
+def test_the_user_s_own_origin_tracking_is_left_alone(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(
+        """
+        import sys
+
+        def pytest_configure(config):
+            sys.set_coroutine_origin_tracking_depth(2)
+        """
+    )
+    pytester.makepyfile(test_na=NEVER_AWAITS)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-rA")
+    result.assert_outcomes(passed=4, warnings=3)
+    result.stdout.fnmatch_lines(["*Coroutine created at (most recent call last)"])
+    assert "never awaited;" not in result.stdout.str()
