@@ -25,7 +25,7 @@ from pytest_asyncio import _compat
 from pytest_asyncio._scopes import ScopeName
 from pytest_asyncio.fixtures.declare import Handling, Kind, declared, handling, kind_of
 from pytest_asyncio.loops.choose import LoopChoice, choose_fixture_loop
-from pytest_asyncio.loops.policy import POLICY_FIXTURE
+from pytest_asyncio.loops.fixture import POLICY_FIXTURE
 
 #: A fixture name and the definitions pytest will use for it, closest last.
 Closure = dict[str, Sequence[Any]]

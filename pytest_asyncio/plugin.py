@@ -20,8 +20,7 @@ from pytest_asyncio.asyncio_plugin import AsyncioPlugin, named_plugin_class
 from pytest_asyncio.clock_switch import VirtualClockFixture
 from pytest_asyncio.fixtures.ports import HOST, bind_free_port
 from pytest_asyncio.items import is_async_test
-from pytest_asyncio.loops.fixture import FACTORY_FIXTURE, LoopFixture
-from pytest_asyncio.loops.policy import event_loop_policy
+from pytest_asyncio.loops.fixture import FACTORY_FIXTURE, LoopFixture, event_loop_policy
 from pytest_asyncio.loops.process_pool import ProcessPoolLoopFixture
 from pytest_asyncio.loops.scoped import scoped_loops
 

@@ -22,8 +22,8 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pytest_asyncio import _messages
-from pytest_asyncio.clock import _loop_access, threads
+from pytest_asyncio import _asyncio_compat, _messages
+from pytest_asyncio.clock import threads
 from pytest_asyncio.clock.real_timers import RealTimers, is_plugin_callback
 from pytest_asyncio.clock.waits import Waits
 
@@ -78,7 +78,7 @@ class VirtualClock:
         :param threshold: overrides the class's :attr:`threshold`.
         :raises ClockUnsupported: if ``loop`` is not an asyncio selector loop.
         """
-        selector = _loop_access.selector_of(loop)
+        selector = _asyncio_compat.selector_of(loop)
         if selector is None:
             raise ClockUnsupported(_messages.clock_unsupported(type(loop)))
         if threshold is not None:
@@ -114,7 +114,7 @@ class VirtualClock:
             raise ClockUnsupported(_messages.clock_installed_twice(type(loop)))
         clock = cls(loop, threshold)
         try:
-            _loop_access.shadow(
+            _asyncio_compat.shadow(
                 loop,
                 {
                     "time": clock.time,
@@ -122,7 +122,7 @@ class VirtualClock:
                     "run_in_executor": clock._run_in_executor_on_loop,
                 },
             )
-            _loop_access.shadow(clock._selector, {"select": clock._select_on_loop})
+            _asyncio_compat.shadow(clock._selector, {"select": clock._select_on_loop})
         except AttributeError:
             raise ClockUnsupported(_messages.clock_unsupported(type(loop))) from None
         CLOCKS[loop] = clock
@@ -181,7 +181,7 @@ class VirtualClock:
         if seconds:
             await asyncio.sleep(seconds)  # the loop jumps timer by timer
         for _ in range(_SETTLE_ROUNDS):
-            if not _loop_access.has_due_work(loop, self._now):
+            if not _asyncio_compat.has_due_work(loop, self._now):
                 return
             await asyncio.sleep(0)
 

@@ -28,8 +28,9 @@ import time
 import weakref
 from typing import Any
 
+from pytest_asyncio import _asyncio_compat
 from pytest_asyncio._interrupts import INTERRUPTS
-from pytest_asyncio.clock import _loop_access, threads, wakers
+from pytest_asyncio.clock import threads, wakers
 from pytest_asyncio.clock.real_timers import RealTimers
 
 
@@ -79,7 +80,7 @@ class Waits:
         if timeout is None:
             return self._wait_without_timer(threshold), 0.0
         self._asked = False
-        may_wake = _loop_access.waits_on_io(self._selector)
+        may_wake = _asyncio_compat.waits_on_io(self._selector)
         events, fired = self._wait(min(timeout, threshold) if may_wake else 0.0)
         return events, 0.0 if events or fired else timeout
 

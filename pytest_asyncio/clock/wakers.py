@@ -21,7 +21,8 @@ import asyncio
 import contextlib
 import signal
 
-from pytest_asyncio.clock import _loop_access, threads
+from pytest_asyncio import _asyncio_compat
+from pytest_asyncio.clock import threads
 
 #: Modules whose signal handlers never hand a loop work: the plugin's own
 #: Ctrl-C handler, and pytest-timeout's, which fails the test.
@@ -35,13 +36,13 @@ def what_may_wake(loop: asyncio.AbstractEventLoop) -> str | None:
         ``"thread"``, or ``"unknown"`` for a loop whose insides the plugin
         cannot read (uvloop, a proactor loop); ``None``: nothing.
     """
-    selector = _loop_access.selector_of(loop)
+    selector = _asyncio_compat.selector_of(loop)
     if selector is None:
         return "unknown"
-    own = _loop_access.waits_on_its_own(loop)
+    own = _asyncio_compat.waits_on_its_own(loop)
     if own is not None:
         return own
-    if _loop_access.waits_on_io(selector):
+    if _asyncio_compat.waits_on_io(selector):
         return "io"
     if _python_signal_handler():
         return "signal"

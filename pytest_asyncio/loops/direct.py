@@ -42,8 +42,14 @@ import pytest
 
 from pytest_asyncio import _compat
 from pytest_asyncio.fixtures.base import fixture_class
-from pytest_asyncio.loops.fixture import FACTORY_FIXTURE, LoopFixture, is_loop_class, refusal
-from pytest_asyncio.loops.policy import POLICY_FIXTURE, is_policy_overridden
+from pytest_asyncio.loops.fixture import (
+    FACTORY_FIXTURE,
+    POLICY_FIXTURE,
+    LoopFixture,
+    is_loop_class,
+    is_policy_overridden,
+    refusal,
+)
 
 _LOOP_FROM_REQUEST = LoopFixture.from_request.__func__  # type: ignore[attr-defined]
 
