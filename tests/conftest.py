@@ -26,6 +26,13 @@ try:
 except ImportError:  # pragma: no cover - hypothesis is a test extra
     pass
 
+# A spawned process-pool worker is started by pickling
+# concurrent.futures.process._process_worker by name. If an inner session is
+# the first to import that module, pytester forgets it afterwards, and the
+# next inner session's copy is not the object pickle finds by name
+# ("it's not the same object"). Importing it here keeps one copy for all.
+import concurrent.futures.process  # noqa: F401
+
 RunClean = Callable[..., pytest.RunResult]
 
 
