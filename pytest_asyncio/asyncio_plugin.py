@@ -146,9 +146,6 @@ class AsyncioPlugin:
         self.diagnostics.configure(settings.diagnostics, settings.blocked_threshold)
         self._classifier = Classifier(settings, self.marker_classes, self.loop_names)
         self._fixture_setup = FixtureSetup(
-            mode=settings.mode,
-            debug=settings.debug,
-            timeout=settings.timeout,
             settings=settings,
             diagnostics=self.diagnostics,
             loop_names=self.loop_names,
@@ -327,7 +324,7 @@ class TestRuns:
         """Hand the test its loop before pytest fills fixtures (see ``loops.direct``)."""
         direct = state.direct
         assert direct is not None
-        provided = direct.provide(item, self.fixture_setup.debug, self.diagnostics.watch)
+        provided = direct.provide(item, self.fixture_setup.settings.debug, self.diagnostics.watch)
         if provided is None:  # the first test of a wider loop: pytest sets it up
             return
         loop, close = provided

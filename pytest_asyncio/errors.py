@@ -28,6 +28,7 @@ __all__ = [
     "LeakedProcessError",
     "LeakedTaskError",
     "LoopExceptionError",
+    "NeverAwaitedError",
     "NeverWakesError",
 ]
 

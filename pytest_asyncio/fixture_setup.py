@@ -15,11 +15,11 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Callable, Generator, Iterable
-from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, final
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, cast, final
 
 import pytest
 
-from pytest_asyncio import _asyncio_compat, _messages
+from pytest_asyncio import _asyncio_compat
 from pytest_asyncio._runner import close_loop
 from pytest_asyncio._settings import Settings
 from pytest_asyncio.diagnostics import loops as leaks
@@ -27,6 +27,7 @@ from pytest_asyncio.diagnostics.observer import DiagnosticsPlugin
 from pytest_asyncio.fixtures.base import fixture_class
 from pytest_asyncio.fixtures.declare import Declared, Kind, declared, kind_of
 from pytest_asyncio.items import ItemState
+from pytest_asyncio.loops.fixture import refusal
 from pytest_asyncio.markers import AsyncTest
 
 if TYPE_CHECKING:
@@ -60,19 +61,13 @@ class FixtureSetup:
 
     def __init__(
         self,
-        mode: str,
-        debug: bool,
-        timeout: float | None,
         settings: Settings,
         diagnostics: DiagnosticsPlugin,
         loop_names: set[str],
         plan_only: bool = False,
     ) -> None:
-        self.mode = mode
         #: ``--setup-plan``: pytest caches ``None`` for every fixture and runs nothing.
         self.plan_only = plan_only
-        self.debug = debug
-        self.timeout = timeout
         self.settings = settings
         self.diagnostics = diagnostics
         self.loop_names = loop_names
@@ -175,11 +170,11 @@ class FixtureSetup:
         self, fixturedef: Any, request: pytest.FixtureRequest, value: object
     ) -> asyncio.AbstractEventLoop:
         name = fixturedef.argname
-        if not isinstance(value, asyncio.AbstractEventLoop):
-            _refuse_loop(fixturedef, request, _messages.not_a_loop(name, value))
-        if value.is_closed():
-            _refuse_loop(fixturedef, request, _messages.loop_is_closed(name))
-        if self.debug:
+        refused = refusal(name, value)
+        if refused is not None:
+            _refuse_loop(fixturedef, request, refused)
+        value = cast(asyncio.AbstractEventLoop, value)
+        if self.settings.debug:
             value.set_debug(True)
         self._made_loops[fixturedef] = value
         self.diagnostics.watch_loop(value, fixturedef, request)
