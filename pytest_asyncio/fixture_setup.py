@@ -138,10 +138,7 @@ class FixtureSetup:
                 fixturedef.func = stand_in
             else:
                 if plan.provider:
-                    given = request
-                    if running is not None and running.direct is not None:
-                        given = running.direct.watched(request)  # see loops.direct
-                    fixturedef.func = functools.partial(function, request=given)
+                    fixturedef.func = functools.partial(function, request=request)
                 try:
                     if plan.is_loop:
                         return self._check_loop(fixturedef, request, (yield))

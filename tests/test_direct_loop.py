@@ -227,14 +227,14 @@ READING = """
 """
 
 
-def test_a_from_request_that_reads_the_config_keeps_the_direct_path(
-    pytester: pytest.Pytester,
+@pytest.mark.parametrize("marker", ["asyncio", "asyncio_process_pool"])
+def test_a_from_request_of_the_users_keeps_the_fixture_path(
+    pytester: pytest.Pytester, marker: str
 ) -> None:
+    """Called on the direct path, it could ask for what only pytest's setup gives."""
     pytester.makeconftest(READING)
     pytester.makeini("[pytest]\nloop_debug = true\n")
-    direct = _decision(pytester, MARKED.format(args=""))
-    assert direct is not None and direct.maker is not None
-    assert direct.maker.__name__ == "Reading"
+    assert _decision(pytester, MARKED.replace("asyncio", marker, 1).format(args="")) is None
 
 
 def test_its_loops_are_made_by_it(pytester: pytest.Pytester, run_clean: RunClean) -> None:
@@ -339,6 +339,55 @@ def test_a_from_request_that_asks_for_more_is_called_once_per_loop(
 
         def test_called_once_per_loop():
             assert Counting.calls == ["test_one", "test_on_the_process_pool", "test_two"]
+        """
+    )
+    run_clean().assert_outcomes(passed=4)
+
+
+def test_a_from_request_that_asks_for_more_only_later_is_called_once_per_loop(
+    pytester: pytest.Pytester, run_clean: RunClean
+) -> None:
+    """It reads only the test for the first test, and asks for a fixture for a later one."""
+    pytester.makeconftest(
+        """
+        import pytest
+        from pytest_asyncio import LoopFixture
+
+        @pytest.fixture
+        def loop_name():
+            return "from a fixture"
+
+        class Choosy(LoopFixture):
+            calls = []
+
+            @classmethod
+            def from_request(cls, request):
+                cls.calls.append(request.node.name)
+                if request.node.name == "test_two":
+                    request.getfixturevalue("loop_name")
+                return cls()
+
+        event_loop = Choosy.fixture()
+        """
+    )
+    pytester.makepyfile(
+        """
+        import pytest
+        from conftest import Choosy
+
+        pytestmark = pytest.mark.asyncio
+
+        async def test_one():
+            pass
+
+        async def test_two():
+            pass
+
+        async def test_three():
+            pass
+
+        def test_called_once_per_loop():
+            assert Choosy.calls == ["test_one", "test_two", "test_three"]
         """
     )
     run_clean().assert_outcomes(passed=4)

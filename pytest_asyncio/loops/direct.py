@@ -15,15 +15,15 @@ that name. The loop is the same one the fixture would have given:
   for the scoped fixture; the first test of each scope, which finds nothing
   cached, sets the fixture up through pytest as before.
 
-A subclass that overrides ``from_request`` (``ProcessPoolLoopFixture`` does)
-is called once per setup, whichever path the loop takes. The first test of
-each module or class gets its loop through pytest's fixture path, where the
-plugin watches what ``from_request`` asks of the request
-(:class:`WatchedRequest`). If it only read the config or the test, the later
-tests there get their loops directly, and ``from_request`` a read-only
-stand-in for the request (:class:`RequestView`); if it asked for a fixture
-value, a finalizer or anything else only pytest's fixture machinery can
-give, they keep the fixture path.
+A class's ``from_request`` is the user's to call once per setup, on
+pytest's fixture path: the direct path makes its own loops only where no
+``from_request`` of the user's would run (a class that keeps
+``LoopFixture``'s, or the process-pool class on such a loop class), and
+calls the plugin's own with a read-only stand-in for the request
+(:class:`RequestView`). A user's ``from_request`` may read a request only
+pytest can give (a fixture value, a finalizer), for one test and not
+another; begun on the direct path it could not finish there, and would be
+called again.
 
 Anything else (``--setup-show``, ``--setup-only`` or ``--setup-plan``, which
 list the loop fixture's setup; a plain ``@pytest.fixture def event_loop()``,
@@ -42,6 +42,7 @@ import pytest
 
 from pytest_asyncio import _compat
 from pytest_asyncio.fixtures.base import fixture_class
+from pytest_asyncio.loops.choose import loop_class_in_force
 from pytest_asyncio.loops.fixture import (
     FACTORY_FIXTURE,
     POLICY_FIXTURE,
@@ -50,14 +51,13 @@ from pytest_asyncio.loops.fixture import (
     is_policy_overridden,
     refusal,
 )
+from pytest_asyncio.loops.process_pool import ProcessPoolLoopFixture
 
 _LOOP_FROM_REQUEST = LoopFixture.from_request.__func__  # type: ignore[attr-defined]
 
+_POOL_FROM_REQUEST = ProcessPoolLoopFixture.from_request.__func__  # type: ignore[attr-defined]
+
 _DECISIONS = pytest.StashKey[dict[tuple[object, str], "DirectLoop | None"]]()
-#: By module or class and loop fixture name, what an overridden ``from_request``
-#: did on the fixture path: ``True`` if it read only what :class:`RequestView`
-#: gives, ``False`` if it asked for more.
-_READS_ONLY = pytest.StashKey[dict[tuple[object, str], bool]]()
 
 #: Watches a loop and returns the check to run right before it is torn down.
 Watch = Callable[[asyncio.AbstractEventLoop, str, str, str], Callable[[], None]]
@@ -119,11 +119,10 @@ class DirectLoop(NamedTuple):  # not a dataclass: 4x cheaper to import
         if fixturedef.scope != "function":
             return cls(name, fixturedef, None)
         maker = fixture_class(fixturedef.func)
-        if not is_loop_class(maker):
+        if not is_loop_class(maker) or _runs_users_from_request(maker, item):
             return None
         # The policy fixture LoopFixture.from_request reads cannot be
-        # requested before pytest's setup; an overridden from_request gets a
-        # RequestView and may still send a test back (see provide()).
+        # requested before pytest's setup.
         policies = visible.get(POLICY_FIXTURE)
         if len(policies) > 1 if policies is not None else is_policy_overridden(item):
             return None
@@ -147,8 +146,6 @@ class DirectLoop(NamedTuple):  # not a dataclass: 4x cheaper to import
             _compat.prefill_fixture(item, self.name, value)
             return value, None
         maker = self._instance(item)
-        if maker is None:  # its from_request needs pytest's fixture machinery
-            return None
         loop = maker.setup()
         problem = refusal(self.name, loop)
         if problem is not None:
@@ -167,45 +164,16 @@ class DirectLoop(NamedTuple):  # not a dataclass: 4x cheaper to import
 
         return loop, close
 
-    def _instance(self, item: pytest.Function) -> LoopFixture | None:
-        """What the fixture's ``from_request`` would make, or ``None`` where
-        pytest's fixture path must call it (see :meth:`watched`)."""
+    def _instance(self, item: pytest.Function) -> LoopFixture:
+        """What the fixture's ``from_request`` would make: the plugin's own,
+        never a user's (see :func:`_runs_users_from_request`)."""
         cls = self.maker
         assert cls is not None
         if _own_from_request(cls):
             # What LoopFixture.from_request returns where the policy is not
             # overridden (checked in of()), without its per-test lookup.
             return cls(policy=None)
-        learned = item.session.stash.setdefault(_READS_ONLY, {})
-        key = (item.parent, self.name)
-        if not learned.get(key, False):  # not seen yet, or it asks for fixtures
-            return None
-        try:
-            return cls.from_request(cast(pytest.FixtureRequest, RequestView(item, self.name)))
-        except NeedsFixtures:  # it read only for an earlier test: asked now, the fixture path
-            learned[key] = False
-            return None
-
-    def watched(self, request: pytest.FixtureRequest) -> pytest.FixtureRequest:
-        """The request to pass on pytest's fixture path to the loop's provider.
-
-        The first time an overridden ``from_request`` is called for a module
-        or class, a :class:`WatchedRequest`, which notes whether it asks for
-        more than :class:`RequestView` gives; else ``request`` itself.
-        """
-        cls = self.maker
-        if cls is None or request.fixturename != self.name or _own_from_request(cls):
-            return request
-        learned = request.session.stash.setdefault(_READS_ONLY, {})
-        key = (request.node.parent, self.name)
-        if key in learned:
-            return request
-        learned[key] = True
-
-        def asked() -> None:
-            learned[key] = False
-
-        return cast(pytest.FixtureRequest, WatchedRequest(request, asked))
+        return cls.from_request(cast(pytest.FixtureRequest, RequestView(item, self.name)))
 
 
 def _own_from_request(cls: type[LoopFixture]) -> bool:
@@ -213,25 +181,29 @@ def _own_from_request(cls: type[LoopFixture]) -> bool:
     return cls.from_request.__func__ is _LOOP_FROM_REQUEST  # type: ignore[attr-defined]
 
 
-class NeedsFixtures(Exception):
-    """An overridden ``from_request`` asked :class:`RequestView` for more than it gives."""
+def _runs_users_from_request(cls: type[LoopFixture], item: pytest.Function) -> bool:
+    """Whether making ``cls``'s instance for ``item`` calls a ``from_request``
+    of the user's: ``cls``'s own, or that of the ``event_loop`` class
+    :meth:`ProcessPoolLoopFixture.from_request` builds on."""
+    if _own_from_request(cls):
+        return False
+    if cls.from_request.__func__ is not _POOL_FROM_REQUEST:  # type: ignore[attr-defined]
+        return True
+    base = loop_class_in_force(item, LoopFixture.name, LoopFixture)
+    return not (_own_from_request(base) or issubclass(base, ProcessPoolLoopFixture))
 
 
 #: What :class:`RequestView` reads from the test.
 _READABLE = frozenset(
     {"config", "session", "function", "cls", "instance", "module", "path", "keywords"}
 )
-#: What an overridden ``from_request`` may read and still get a :class:`RequestView`.
-_GIVEN = _READABLE | {"node", "fixturename", "scope", "param"}
 
 
 class RequestView:
-    """The request an overridden ``from_request`` gets on the direct path: read-only.
+    """The request the plugin's own ``from_request`` gets on the direct path: read-only.
 
     It has what a test's request says about the test and the session;
-    ``param`` is missing, as for a fixture without ``params``; anything else
-    (``getfixturevalue``, ``addfinalizer``...) raises :class:`NeedsFixtures`,
-    and the test takes the fixture path.
+    ``param`` is missing, as for a fixture without ``params``.
     """
 
     def __init__(self, item: pytest.Function, name: str) -> None:
@@ -243,23 +215,4 @@ class RequestView:
         if attribute in _READABLE:
             value = self.node.obj if attribute == "function" else getattr(self.node, attribute)
             return value
-        if attribute == "param":
-            raise AttributeError(attribute)
-        raise NeedsFixtures(attribute)
-
-
-class WatchedRequest:
-    """pytest's request for a loop fixture, passed on whole; notes an attribute
-    read that :class:`RequestView` would not give (``param`` aside: the
-    fixture has no ``params``)."""
-
-    __slots__ = ("_asked", "_request")
-
-    def __init__(self, request: pytest.FixtureRequest, asked: Callable[[], None]) -> None:
-        self._request = request
-        self._asked = asked
-
-    def __getattr__(self, attribute: str) -> Any:
-        if attribute not in _GIVEN:
-            self._asked()
-        return getattr(self._request, attribute)
+        raise AttributeError(attribute)
