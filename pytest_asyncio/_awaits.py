@@ -50,16 +50,12 @@ class Chain:
     """The await chain of one task, as lines, and every task it passed through."""
 
     def __init__(self, task: asyncio.Task[Any]) -> None:
-        self.tasks: set[asyncio.Task[Any]] = set()
+        self.tasks: set[asyncio.Task[Any]] = {task}
         #: The innermost futures the chain ends at: what would wake it.
         self.leaves: list[asyncio.Future[Any]] = []
-        self.lines: list[str] = []
-        self.waits: list[str] = []  # the part after the task's own frames
-        self.tasks.add(task)
         frames, innermost = _frames(task, 1)
-        self.lines.extend(frames)
-        self.waits = self._waits_of(task, innermost, 1)
-        self.lines.extend(self.waits)
+        self.waits = self._waits_of(task, innermost, 1)  # the part after the task's own frames
+        self.lines = frames + self.waits
 
     def text(self) -> str:
         """The whole chain: the task's frames, then what they wait on, indented."""

@@ -198,15 +198,15 @@ def shared_loop(fixture: str, node: str | None) -> str | None:
         return None
     base, scope = parts
     marker = f'loop_scope="{scope}"'
+    loop = "process-pool loop" if base.endswith("process_pool") else "loop"
     if node is None:
-        return f"the {marker} {'process-pool loop' if base.endswith('process_pool') else 'loop'}"
-    loop = "the process-pool loop" if base.endswith("process_pool") else "the loop"
+        return f"the {marker} {loop}"
     if scope == "session":
-        return f"{loop} shared by all tests of the session ({marker})"
+        return f"the {loop} shared by all tests of the session ({marker})"
     if not node:  # a package loop of tests outside any package lives with the session
-        return f"{loop} shared by the tests outside any package ({marker})"
+        return f"the {loop} shared by the tests outside any package ({marker})"
     kind = {"class": "class ", "package": "package "}.get(scope, "")
-    return f"{loop} shared by the tests of {kind}{node} ({marker})"
+    return f"the {loop} shared by the tests of {kind}{node} ({marker})"
 
 
 def not_a_loop(fixture: str, value: object) -> str:
@@ -509,13 +509,6 @@ NEVER_WAKES_HINT = (
 )
 
 
-def loop_scope_needs_loop_fixture(test: str, scope: str) -> str:
-    return (
-        f"{test}: no event loop of scope {scope!r} is available here. "
-        "This is a bug in pytest-asyncio; please report it."
-    )
-
-
 def loop_stopped(what: str, refused: str = "") -> str:
     text = (
         f"The event loop stopped before {what} finished: something called "
@@ -623,12 +616,12 @@ def stubborn_tasks(
     owner: str, grace: float, tasks: list[str], started_by: str | None = None
 ) -> str:
     """Tasks the plugin cancelled at loop close that went on all the same."""
-    it = "it" if len(tasks) == 1 else "they"
+    it, they = ("it", "it") if len(tasks) == 1 else ("them", "they")
     lines = [
         f"{_pending_when_closed(tasks, owner, started_by)}; pytest-asyncio cancelled "
-        f"{'it' if it == 'it' else 'them'}, but {it} did not stop within {grace:g} s "
+        f"{it}, but {they} did not stop within {grace:g} s "
         "(catching asyncio.CancelledError and going on), so the loop was closed "
-        f"with {'it' if it == 'it' else 'them'} still pending:",
+        f"with {it} still pending:",
         *(f"  {task}" for task in tasks),
         STOP_WHEN_CANCELLED,
     ]
@@ -836,21 +829,21 @@ def fixture_is_other_loop(fixture: str, its_loop: str, test_loop: str, path: str
     )
 
 
+_SAME_LOOP = (
+    "Run the fixture and the test on the same loop: give them the same loop_scope "
+    "(@pytest_asyncio.fixture(loop_scope=...), @pytest.mark.asyncio(loop_scope=...))."
+)
+
+
 def mixed_loops_hint() -> str:
-    return (
-        "An object made on one loop cannot be awaited on another. Run the fixture "
-        "and the test on the same loop: give them the same loop_scope "
-        "(@pytest_asyncio.fixture(loop_scope=...), @pytest.mark.asyncio(loop_scope=...))."
-    )
+    return f"An object made on one loop cannot be awaited on another. {_SAME_LOOP}"
 
 
 def stuck_on_other_loop_hint() -> str:
     return (
         "While the test runs on its loop, the loop of these fixtures does not run: "
         "a server, task or stream of theirs makes no progress, and the test, if it "
-        "waits for one of them, waits until its time limit. Run the fixture and the "
-        "test on the same loop: give them the same loop_scope "
-        "(@pytest_asyncio.fixture(loop_scope=...), @pytest.mark.asyncio(loop_scope=...))."
+        f"waits for one of them, waits until its time limit. {_SAME_LOOP}"
     )
 
 

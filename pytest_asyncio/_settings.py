@@ -43,7 +43,7 @@ class Settings(NamedTuple):  # not a dataclass: 4x cheaper to import
             if cli_mode
             else parse_mode(config.getini("asyncio_mode")),
             debug=bool(getattr(option, "asyncio_debug", None)) or _ini_debug(config),
-            timeout=_timeout(config),
+            timeout=parse_timeout(*_given(config, "asyncio_timeout")),
             default_fixture_loop_scope=_default_fixture_loop_scope(config),
             default_test_loop_scope=parse_scope(
                 "asyncio_default_test_loop_scope",
@@ -54,7 +54,7 @@ class Settings(NamedTuple):  # not a dataclass: 4x cheaper to import
                 getattr(option, "asyncio_clock", None) or config.getini("asyncio_clock"),
             ),
             clock_threshold=parse_threshold(config.getini("asyncio_clock_threshold")),
-            diagnostics=_diagnostics(config),
+            diagnostics=parse_severity(*_given(config, "asyncio_diagnostics")) or "report",
             blocked_threshold=_blocked_threshold(config),
         )
 
@@ -70,29 +70,20 @@ def _default_fixture_loop_scope(config: pytest.Config) -> ScopeName | None:
     return parse_scope("asyncio_default_fixture_loop_scope", value)
 
 
-def _timeout(config: pytest.Config) -> float | None:
-    """The command line beats the ini file, even with 0 (no limit)."""
-    given = getattr(config.option, "asyncio_timeout", None)
+def _given(config: pytest.Config, name: str) -> tuple[str, object]:
+    """The option as the user wrote it, and its value: the command line
+    beats the ini file, even with 0 (no limit, not checked)."""
+    given = getattr(config.option, name, None)
     if given is not None:
-        return parse_timeout("--asyncio-timeout", given)
-    return parse_timeout("asyncio_timeout", config.getini("asyncio_timeout"))
-
-
-def _diagnostics(config: pytest.Config) -> Severity:
-    given = getattr(config.option, "asyncio_diagnostics", None)
-    if given is not None:
-        return parse_severity("--asyncio-diagnostics", given) or "report"
-    return parse_severity("asyncio_diagnostics", config.getini("asyncio_diagnostics")) or "report"
+        return "--" + name.replace("_", "-"), given
+    return name, config.getini(name)
 
 
 def _blocked_threshold(config: pytest.Config) -> float | None:
-    given = getattr(config.option, "asyncio_blocked_threshold", None)
-    if given is not None:
-        return parse_blocked_threshold("--asyncio-blocked-threshold", given)
-    value = config.getini("asyncio_blocked_threshold")
-    if value is None or str(value).strip() == "":
-        return DEFAULT_BLOCKED_THRESHOLD
-    return parse_blocked_threshold("asyncio_blocked_threshold", value)
+    option, value = _given(config, "asyncio_blocked_threshold")
+    if option == "asyncio_blocked_threshold" and (value is None or str(value).strip() == ""):
+        return DEFAULT_BLOCKED_THRESHOLD  # not set in the ini file
+    return parse_blocked_threshold(option, value)
 
 
 def parse_blocked_threshold(option: str, value: object) -> float | None:

@@ -143,12 +143,18 @@ def location(task: asyncio.Task[Any]) -> tuple[str, int]:
 
 def suspended_in(task: asyncio.Task[Any]) -> FrameType | None:
     """The innermost frame of the user's code along the task's chain of awaits."""
-    found = None
+    frames = _user_frames(task)
+    return frames[-1] if frames else None
+
+
+def _user_frames(task: asyncio.Task[Any]) -> list[FrameType]:
+    """The frames along the task's chain of awaits, down to the first of asyncio's."""
+    frames: list[FrameType] = []
     for frame in frames_of(task.get_coro()):
         if frame.f_code.co_filename.startswith(ASYNCIO_DIR):
             break
-        found = frame
-    return found
+        frames.append(frame)
+    return frames
 
 
 def waiting_at(task: asyncio.Task[Any], exc: BaseException | None) -> TracebackType | None:
@@ -167,11 +173,7 @@ def waiting_at(task: asyncio.Task[Any], exc: BaseException | None) -> TracebackT
         if traceback.tb_frame is getattr(task.get_coro(), "cr_frame", None):
             return None
         traceback = traceback.tb_next
-    frames: list[FrameType] = []
-    for frame in frames_of(task.get_coro()):
-        if frame.f_code.co_filename.startswith(ASYNCIO_DIR):
-            break
-        frames.append(frame)
+    frames = _user_frames(task)
     if task.done() or not frames:
         return None
     traceback = None

@@ -242,7 +242,7 @@ class Watchdog:
         first = next(i for i, f in enumerate(stack) if not _is_in(f, machinery))
         key = _step_key(stack, first)
         now = time.monotonic()
-        if candidate is None or not _same(candidate.key, key):
+        if candidate is None or candidate.key != key:  # frames compare by identity
             return _Candidate(key, now)
         if candidate.found is not None:
             candidate.found.last_seen = now
@@ -279,10 +279,6 @@ def _step_key(stack: list[FrameType], first: int) -> tuple[FrameType, ...]:
     if first and not stack[first - 1].f_code.co_filename.startswith(PLUGIN_DIR):
         return stack[first - 1], stack[first]
     return tuple(stack[first:])
-
-
-def _same(one: tuple[FrameType, ...], other: tuple[FrameType, ...]) -> bool:
-    return len(one) == len(other) and all(a is b for a, b in zip(one, other, strict=True))
 
 
 def _is_in(frame: FrameType, files: tuple[str, ...]) -> bool:

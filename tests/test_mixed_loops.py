@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from pytest_asyncio import _messages
-from pytest_asyncio.diagnostics import mixed_loops
+from pytest_asyncio.diagnostics import loop_bound, mixed_loops
 
 if TYPE_CHECKING:
     from conftest import RunClean
@@ -140,11 +140,11 @@ def test_loop_of_values() -> None:
     loop = asyncio.new_event_loop()
     try:
         future = loop.create_future()
-        assert mixed_loops.loop_of(future) is loop
-        assert mixed_loops.loop_of(loop) is loop
-        assert mixed_loops.loop_of(Broken()) is None
-        assert mixed_loops.loop_of(asyncio.Lock()) is None  # not bound before first use
-        assert mixed_loops.loop_of("text") is None
+        assert loop_bound.loop_of(future) is loop
+        assert loop_bound.loop_of(loop) is loop
+        assert loop_bound.loop_of(Broken()) is None
+        assert loop_bound.loop_of(asyncio.Lock()) is None  # not bound before first use
+        assert loop_bound.loop_of("text") is None
     finally:
         loop.close()
 

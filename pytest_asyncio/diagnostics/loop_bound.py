@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import itertools
 import sys
 import types
 from collections.abc import Iterator, Mapping, Sequence, Set
@@ -25,42 +26,26 @@ MAX_ENTRIES = 32
 MAX_VALUES = 512
 
 
-def _private_loop_classes() -> tuple[type, ...]:
-    classes: tuple[type, ...] = (
-        asyncio.Lock,
-        asyncio.Event,
-        asyncio.Condition,
-        asyncio.Semaphore,
-        asyncio.Queue,
-        asyncio.StreamReader,
-        asyncio.StreamWriter,
-        asyncio.BaseTransport,
-    )
-    if sys.version_info >= (3, 11):
-        classes += (asyncio.Barrier,)
-    return classes
-
-
 #: asyncio objects that keep their loop in a private ``_loop`` attribute and
 #: have no ``get_loop()``: locks, events, conditions, semaphores, barriers
 #: and queues (``mixins._LoopBoundMixin``, bound on first use), stream
 #: readers and writers, and transports.
-_PRIVATE_LOOP = _private_loop_classes()
+_PRIVATE_LOOP: tuple[type, ...] = (
+    asyncio.Lock,
+    asyncio.Event,
+    asyncio.Condition,
+    asyncio.Semaphore,
+    asyncio.Queue,
+    asyncio.StreamReader,
+    asyncio.StreamWriter,
+    asyncio.BaseTransport,
+)
+if sys.version_info >= (3, 11):
+    _PRIVATE_LOOP += (asyncio.Barrier,)
 
 #: Values never looked into: no loop-bound parts inside.
 _LEAVES = (str, bytes, bytearray, int, float, complex, bool, type(None), type, range)
 _OPAQUE = (types.ModuleType, types.FunctionType, types.BuiltinFunctionType, types.MethodType)
-
-
-def private_loop(value: object) -> object:
-    """The loop asyncio stored in ``value._loop``; ``None`` if not (yet) bound.
-
-    The one read of asyncio's private attribute: ``_LoopBoundMixin._get_loop()``
-    sets ``_loop`` on first use (``None`` before); ``StreamReader``,
-    ``StreamWriter`` and the selector, proactor and SSL transports set it
-    when made. Checked on CPython 3.10, 3.11, 3.12 and 3.13.
-    """
-    return getattr(value, "_loop", None)
 
 
 def loop_of(value: object) -> asyncio.AbstractEventLoop | None:
@@ -68,7 +53,11 @@ def loop_of(value: object) -> asyncio.AbstractEventLoop | None:
     if isinstance(value, asyncio.AbstractEventLoop):
         return value
     if isinstance(value, _PRIVATE_LOOP):
-        loop = private_loop(value)
+        # asyncio's private attribute: ``_LoopBoundMixin._get_loop()`` sets it on
+        # first use (``None`` before); ``StreamReader``, ``StreamWriter`` and the
+        # selector, proactor and SSL transports when made. Checked on CPython
+        # 3.10, 3.11, 3.12 and 3.13.
+        loop = getattr(value, "_loop", None)
     else:
         # Only a get_loop() the class defines: not one a __getattr__ (a mock) makes up.
         get_loop = getattr(type(value), "get_loop", None)
@@ -105,7 +94,7 @@ def find_bound(value: object) -> list[tuple[str, object, asyncio.AbstractEventLo
 def _entries(value: object) -> Iterator[tuple[str, object]]:
     """The parts of ``value`` worth a look, each with its path step; at most MAX_ENTRIES."""
     try:
-        yield from _first(_parts(value))
+        yield from itertools.islice(_parts(value), MAX_ENTRIES)
     except Exception:  # a container that fails to iterate: nothing to find there
         return
 
@@ -132,10 +121,3 @@ def _parts(value: object) -> Iterator[tuple[str, object]]:
         if isinstance(attributes, dict):
             for name, attribute in cast("dict[str, object]", attributes).items():
                 yield f".{name}", attribute
-
-
-def _first(entries: Iterator[tuple[str, object]]) -> Iterator[tuple[str, object]]:
-    for count, entry in enumerate(entries):
-        if count >= MAX_ENTRIES:
-            return
-        yield entry

@@ -44,13 +44,12 @@ def leaked_processes(
         return None
     described = [children.describe(transport) for transport in live]
     children.end_children(loop, live)
-    count = len(live)
     return Finding(
         category=LeakedProcessWarning,
         text=_messages.leaked_processes(_messages.loop_owner(fixture, scope, node), described),
         owner=_messages.diagnostics_owner(fixture, scope, node),
         kind="process",
-        count=count,
+        count=len(live),
         of_a_test=scope == "function",
         location=(__file__, 1),
     )

@@ -27,9 +27,6 @@ _ERROR_WORDS = (
     "belongs to a different loop",
 )
 
-#: The loop ``value`` itself is bound to (see :mod:`.loop_bound`).
-loop_of = loop_bound.loop_of
-
 ScopeOf = Callable[[str], "str | None"]
 
 
