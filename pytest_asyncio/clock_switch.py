@@ -31,7 +31,6 @@ from pytest_asyncio.loops.fixture import LoopFixture
 if TYPE_CHECKING:  # typing.Self is new in Python 3.11
     from typing_extensions import Self
 
-if TYPE_CHECKING:
     from pytest_asyncio.markers import AsyncTest
 
 

@@ -163,9 +163,7 @@ class AsyncMarker:
             chosen = self._loops[loop_scope] = choice.name
         return chosen
 
-    def _check_arguments(self, item: pytest.Function, mark: pytest.Mark | None) -> str | None:
-        if mark is None:
-            return None
+    def _check_arguments(self, item: pytest.Function, mark: pytest.Mark) -> str | None:
         if mark.args:
             return _messages.positional_marker_argument(item.nodeid, self.name, mark.args)
         unknown = sorted(set(mark.kwargs) - _ACCEPTED)

@@ -53,9 +53,13 @@ def any_started_since(known: frozenset[threading.Thread]) -> bool:
 
 
 def _is_helper(thread: threading.Thread) -> bool:
+    return _module_of(thread).startswith(_HELPER_MODULES)
+
+
+def _module_of(thread: threading.Thread) -> str:
+    """The module of the code ``thread`` runs: its target's, else its class's."""
     target = getattr(thread, "_target", None)
-    module = getattr(target, "__module__", None) or type(thread).__module__
-    return module.startswith(_HELPER_MODULES)
+    return getattr(target, "__module__", None) or type(thread).__module__
 
 
 def note_session_start() -> frozenset[threading.Thread]:
@@ -90,9 +94,7 @@ def any_may_wake() -> bool:
     for thread in threading.enumerate():
         if thread is current or thread in _BEFORE_SESSION:
             continue
-        target = getattr(thread, "_target", None)
-        module = getattr(target, "__module__", None) or type(thread).__module__
-        if module.startswith("pytest_asyncio."):
+        if _module_of(thread).startswith("pytest_asyncio."):
             continue
         if not _is_helper(thread) or not _idle_worker(thread, frames.get(thread.ident or 0)):
             return True

@@ -115,13 +115,11 @@ class Summary:
 
     def _totals(self) -> list[tuple[str, int, int, int]]:
         """Per kind: the count, and in how many tests and loop fixtures."""
-        totals: dict[str, list[int]] = {}
+        totals = {kind: [0, 0, 0] for kind in _messages.FINDING_KINDS}  # in the summary's order
         for owner, found in self.by_owner.items():
-            is_test = owner not in self.fixtures
+            where = 2 if owner in self.fixtures else 1
+            for kind, count, _ in found:
+                totals[kind][0] += count
             for kind in {kind for kind, _, _ in found}:
-                entry = totals.setdefault(kind, [0, 0, 0])
-                entry[0] += sum(n for k, n, _ in found if k == kind)
-                entry[1 if is_test else 2] += 1
-        order = list(_messages.FINDING_KINDS)
-        ordered = sorted(totals.items(), key=lambda item: order.index(item[0]))
-        return [(kind, values[0], values[1], values[2]) for kind, values in ordered]
+                totals[kind][where] += 1
+        return [(kind, n, tests, fixtures) for kind, (n, tests, fixtures) in totals.items() if n]
