@@ -27,13 +27,12 @@ the frames alone, as before.
 from __future__ import annotations
 
 import asyncio
-import linecache
 from collections.abc import Iterable, Iterator
 from types import FrameType
 from typing import Any, cast
 
 from pytest_asyncio import _messages
-from pytest_asyncio._tasks import ASYNCIO_DIR, frames_of, short_path
+from pytest_asyncio._tasks import ASYNCIO_DIR, frame_lines, frames_of
 
 #: How deep the walk goes into tasks awaiting tasks, and how many tasks it
 #: shows at most: a report is read by a person.
@@ -140,10 +139,7 @@ def _frames(task: asyncio.Task[Any], depth: int) -> tuple[list[str], FrameType |
         code = frame.f_code
         if code.co_filename.startswith(ASYNCIO_DIR):
             continue
-        lines.append(f"{pad}{short_path(code.co_filename)}:{frame.f_lineno} in {code.co_name}")
-        source = linecache.getline(code.co_filename, frame.f_lineno).strip()
-        if source:
-            lines.append(f"{pad}{_INDENT}{source}")
+        lines += frame_lines(code.co_filename, frame.f_lineno, code.co_name, pad)
     return lines, innermost
 
 

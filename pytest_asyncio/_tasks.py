@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import linecache
 import os
 import sys
 import weakref
@@ -218,6 +219,13 @@ def short_path(filename: str) -> str:
     except ValueError:  # another drive on Windows
         return filename
     return filename if relative.startswith(os.pardir) else relative
+
+
+def frame_lines(filename: str, lineno: int, function: str, pad: str) -> list[str]:
+    """``file:line in function`` and, indented below, its source line: a frame in a report."""
+    lines = [f"{pad}{short_path(filename)}:{lineno} in {function}"]
+    source = linecache.getline(filename, lineno).strip()
+    return [*lines, f"{pad}  {source}"] if source else lines
 
 
 def frames_of(awaitable: Any) -> Iterator[FrameType]:

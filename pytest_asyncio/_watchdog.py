@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import linecache
 import os
 import selectors
 import sys
@@ -41,7 +40,7 @@ from types import CodeType, FrameType
 from typing import Any, TypeVar
 
 from pytest_asyncio._settings import DEFAULT_BLOCKED_THRESHOLD
-from pytest_asyncio._tasks import ASYNCIO_DIR, PLUGIN_DIR, short_path
+from pytest_asyncio._tasks import ASYNCIO_DIR, PLUGIN_DIR, frame_lines
 
 _MACHINERY_FILES = frozenset({selectors.__file__})
 
@@ -106,13 +105,7 @@ class Blocked:
 
     def where(self) -> str:
         """The stack as indented ``file:line in function`` lines with their source."""
-        lines: list[str] = []
-        for filename, lineno, name in self.stack:
-            lines.append(f"  {short_path(filename)}:{lineno} in {name}")
-            source = linecache.getline(filename, lineno).strip()
-            if source:
-                lines.append(f"    {source}")
-        return "\n".join(lines)
+        return "\n".join(line for frame in self.stack for line in frame_lines(*frame, pad="  "))
 
 
 class _Candidate:

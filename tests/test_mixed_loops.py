@@ -153,14 +153,14 @@ def test_a_test_without_its_own_loop_lists_values_on_different_loops() -> None:
     first, second = asyncio.new_event_loop(), asyncio.new_event_loop()
     try:
         funcargs = {"a": first.create_future(), "b": second.create_future(), "c": 3}
-        lines = mixed_loops.explain(funcargs, None, {id(first): "event_loop"})
+        lines = mixed_loops.explain(funcargs, None, {id(first): "event_loop"}, lambda _: None)
         assert lines == [
             _messages.fixture_loop(
                 "a", "a Future", f"the loop of fixture 'event_loop' ({_at(first)})"
             ),
             _messages.fixture_loop("b", "a Future", f"the loop {_at(second)}"),
         ]
-        assert mixed_loops.explain({"a": funcargs["a"]}, None, {}) == []
+        assert mixed_loops.explain({"a": funcargs["a"]}, None, {}, lambda _: None) == []
     finally:
         first.close()
         second.close()

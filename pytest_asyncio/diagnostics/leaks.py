@@ -70,10 +70,6 @@ class StartedBy:
         return self._starters.get(task)
 
 
-def _no_test(task: asyncio.Task[object]) -> str | None:
-    return None
-
-
 def cancel_quietly(loop: asyncio.AbstractEventLoop) -> None:
     """A loop's check when diagnostics are off: its tasks are cancelled, and
     one that will not stop is left pending on the closed loop without a word."""
@@ -86,7 +82,7 @@ def leaked_tasks(
     fixture: str,
     scope: str,
     node: str,
-    started_by: Starter = _no_test,
+    started_by: Starter,
 ) -> list[Finding]:
     """Cancel the tasks still pending on ``loop`` and describe them.
 

@@ -102,11 +102,8 @@ class LoopExceptionCollector:
 
 def _finding(phase: str, owner: str, records: list[Record], of_a_test: bool) -> Finding:
     reports = [f"{record.summary}\n{record.trace}" for record in records]
-    last = records[-1].exception.__traceback__
-    while last is not None and last.tb_next is not None:
-        last = last.tb_next
-    filename = last.tb_frame.f_code.co_filename if last is not None else __file__
-    lineno = last.tb_lineno if last is not None else 1
+    stack = traceback.extract_tb(records[-1].exception.__traceback__)
+    location = (stack[-1].filename, stack[-1].lineno or 1) if stack else (__file__, 1)
     count = len(records)
     short = _messages.loop_exception(phase, owner, [records[0].summary]) if count == 1 else None
     return Finding(
@@ -116,7 +113,7 @@ def _finding(phase: str, owner: str, records: list[Record], of_a_test: bool) -> 
         kind="exception",
         count=count,
         of_a_test=of_a_test,
-        location=(filename, lineno),
+        location=location,
         cause=records[-1].exception,
         short_text=short,
     )

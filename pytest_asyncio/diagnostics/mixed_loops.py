@@ -55,7 +55,7 @@ def explain(
     funcargs: Mapping[str, object],
     test_loop: asyncio.AbstractEventLoop | None,
     loop_names: Mapping[int, str],
-    scope_of: ScopeOf | None = None,
+    scope_of: ScopeOf,
 ) -> list[str]:
     """One line per fixture value bound to another loop than ``test_loop``, then advice.
 
@@ -98,9 +98,9 @@ def explain(
 class _Scopes:
     """Names loops by their fixture and scope, and says how to share one."""
 
-    def __init__(self, names: Mapping[int, str], scope_of: ScopeOf | None) -> None:
+    def __init__(self, names: Mapping[int, str], scope_of: ScopeOf) -> None:
         self.names = names
-        self.scope_of: ScopeOf = scope_of or _unknown_scope
+        self.scope_of = scope_of
 
     def loop_scope(self, loop: asyncio.AbstractEventLoop) -> str | None:
         name = self.names.get(id(loop))
@@ -143,10 +143,6 @@ def add_to_report(report: pytest.TestReport, lines: list[str], stuck: bool = Fal
         addsection(title, text)
     else:  # --tb=line/no: a report section, shown with the captured output
         report.sections.append((title, text))
-
-
-def _unknown_scope(_fixture: str) -> str | None:
-    return None
 
 
 def _is_loop(value: object) -> bool:
