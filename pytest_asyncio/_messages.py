@@ -603,12 +603,12 @@ def leaked_tasks(
         if cancelled
         else "the loop was already closed, so they never ran to their end"
     )
-    lines = [f"{_pending_when_closed(tasks, owner, started_by)}; {action}:"]
-    lines.extend(f"  {task}" for task in tasks)
-    lines.append(
+    lines = [
+        f"{_pending_when_closed(tasks, owner, started_by)}; {action}:",
+        *(f"  {task}" for task in tasks),
         "Await or cancel every task a test starts before it ends "
-        "(for a background task, in the teardown of the fixture that starts it)."
-    )
+        "(for a background task, in the teardown of the fixture that starts it).",
+    ]
     return "\n".join(lines)
 
 
@@ -697,13 +697,11 @@ def leaked_processes(owner: str, processes: list[str]) -> str:
     count = f"{len(processes)} child process{'es' if len(processes) != 1 else ''}"
     lines = [
         f"{count} still running when {owner} was closed; pytest-asyncio "
-        f"terminated {'them' if len(processes) != 1 else 'it'}:"
-    ]
-    lines.extend(f"  {process}" for process in processes)
-    lines.append(
+        f"terminated {'them' if len(processes) != 1 else 'it'}:",
+        *(f"  {process}" for process in processes),
         "Wait for every process a test starts (await process.wait() or "
-        "process.communicate()), or end it in the teardown of the fixture that starts it."
-    )
+        "process.communicate()), or end it in the teardown of the fixture that starts it.",
+    ]
     return "\n".join(lines)
 
 

@@ -144,9 +144,7 @@ def _is_mode(text: str) -> TypeGuard[Mode]:
 
 def parse_scope(option: str, value: object) -> ScopeName | None:
     """Check a loop scope; empty means "not given"."""
-    if value is None:
-        return None
-    text = str(value).strip()
+    text = "" if value is None else str(value).strip()
     if not text:
         return None
     if not is_scope(text):
