@@ -65,22 +65,10 @@ class ClockSwitch:
                 if refused is not None:
                     pytest.fail(refused, pytrace=False)
 
-    def put_on(self, loop: asyncio.AbstractEventLoop) -> VirtualClock:
-        """The clock of ``loop``, installed now if it has none, in virtual mode.
-
-        :raises ClockUnsupported: if ``loop`` cannot carry the clock.
-        """
-        clock = VirtualClock.of(loop)
-        if clock is None:
-            clock = self._clock_class().install(loop, self.threshold)
-            clock.known_threads = self._known_threads
-        clock.virtual = True
-        return clock
-
     def put_on_fixture_loop(
         self, loop: object, fixturedef: Any, request: pytest.FixtureRequest
     ) -> None:
-        """:meth:`put_on` for a loop fixture just set up; fails the fixture if refused."""
+        """:meth:`refusal` for a loop fixture just set up; fails the fixture if refused."""
         if not isinstance(loop, asyncio.AbstractEventLoop):
             return
         refused = self.refusal(loop)
@@ -89,17 +77,22 @@ class ClockSwitch:
             pytest.fail(refused, pytrace=False)
 
     def refusal(self, loop: asyncio.AbstractEventLoop) -> str | None:
-        """:meth:`put_on`, saying why not instead of raising.
+        """Put the clock on ``loop`` (installed now if it has none) in virtual
+        mode, or say why it cannot go there.
 
         The caller fails the test outside the ``except`` block, so pytest shows
         the message once, not chained to the ``ClockUnsupported`` it replaces.
 
         :returns: ``None`` once the clock is on ``loop``, else the message.
         """
-        try:
-            self.put_on(loop)
-        except ClockUnsupported as exc:
-            return str(exc)
+        clock = VirtualClock.of(loop)
+        if clock is None:
+            try:
+                clock = self._clock_class().install(loop, self.threshold)
+            except ClockUnsupported as exc:
+                return str(exc)
+            clock.known_threads = self._known_threads
+        clock.virtual = True
         return None
 
     def loop_name(self, item: pytest.Item) -> str | None:
