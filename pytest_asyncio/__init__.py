@@ -7,39 +7,42 @@ from typing import TYPE_CHECKING
 
 # First: importing _compat takes the package's modules off pytest's assertion rewriting.
 from pytest_asyncio import _compat as _compat
-from pytest_asyncio.clock import ClockUnsupported, VirtualClock
-from pytest_asyncio.errors import (
-    BlockedLoopError,
-    DiagnosticError,
-    LeakedLoopError,
-    LeakedProcessError,
-    LeakedTaskError,
-    LoopExceptionError,
-    NeverAwaitedError,
-    NeverWakesError,
-)
-from pytest_asyncio.fixtures.base import Fixture, FixtureFunction
-from pytest_asyncio.fixtures.declare import fixture
-from pytest_asyncio.fixtures.ports import (
-    PortFactory,
-    PortFactoryFixture,
-    PortFixture,
-    UdpPortFactoryFixture,
-    UdpPortFixture,
-)
-from pytest_asyncio.items import is_async_test
-from pytest_asyncio.loops.fixture import LoopFixture
-from pytest_asyncio.loops.process_pool import ProcessPoolLoopFixture
-from pytest_asyncio.warnings import (
-    BlockedLoopWarning,
-    DiagnosticWarning,
-    LeakedLoopWarning,
-    LeakedProcessWarning,
-    LeakedTaskWarning,
-    LoopExceptionWarning,
-    NeverAwaitedWarning,
-    NeverWakesWarning,
-)
+
+# The rest past pytest's rewriting hooks, which would only hand each module back.
+with _compat.outside_rewriting():
+    from pytest_asyncio.clock import ClockUnsupported, VirtualClock
+    from pytest_asyncio.errors import (
+        BlockedLoopError,
+        DiagnosticError,
+        LeakedLoopError,
+        LeakedProcessError,
+        LeakedTaskError,
+        LoopExceptionError,
+        NeverAwaitedError,
+        NeverWakesError,
+    )
+    from pytest_asyncio.fixtures.base import Fixture, FixtureFunction
+    from pytest_asyncio.fixtures.declare import fixture
+    from pytest_asyncio.fixtures.ports import (
+        PortFactory,
+        PortFactoryFixture,
+        PortFixture,
+        UdpPortFactoryFixture,
+        UdpPortFixture,
+    )
+    from pytest_asyncio.items import is_async_test
+    from pytest_asyncio.loops.fixture import LoopFixture
+    from pytest_asyncio.loops.process_pool import ProcessPoolLoopFixture
+    from pytest_asyncio.warnings import (
+        BlockedLoopWarning,
+        DiagnosticWarning,
+        LeakedLoopWarning,
+        LeakedProcessWarning,
+        LeakedTaskWarning,
+        LoopExceptionWarning,
+        NeverAwaitedWarning,
+        NeverWakesWarning,
+    )
 
 if TYPE_CHECKING:
     from pytest_asyncio.asyncio_plugin import AsyncioPlugin

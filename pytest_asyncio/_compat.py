@@ -12,11 +12,12 @@ the plugin), reading pytest's fixture graph, and changing it.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import sys
 import types
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from typing import Any, cast
 
 import pytest
@@ -74,6 +75,32 @@ def _unmark(hook: object, package: str) -> None:
     marked.difference_update([name for name in marked if ours(name)])
     for name in [name for name in cache if ours(name)]:
         del cache[name]
+
+
+@contextlib.contextmanager
+def outside_rewriting() -> Generator[None, None, None]:
+    """Import the plugin's modules (and what they import) past pytest's
+    rewriting hooks, which they would only ask to hand them back.
+
+    Every import asks each finder in ``sys.meta_path`` in turn, and the
+    ``AssertionRewritingHook`` pytest puts first spends about a tenth of a
+    millisecond on each name before it declines one it does not rewrite.
+    The hooks are taken out of ``sys.meta_path`` while the block runs and
+    put back where they were: nothing imported meanwhile is the user's
+    (the plugin imports only itself and the standard library), so nothing
+    that pytest would rewrite is imported past them. Checked on pytest 8.2,
+    8.3, 8.4, 9.0 and 9.2.
+    """
+    rewrite = sys.modules.get("_pytest.assertion.rewrite")
+    kind = rewrite.AssertionRewritingHook if rewrite is not None else ()
+    hooks = [(index, hook) for index, hook in enumerate(sys.meta_path) if isinstance(hook, kind)]
+    for _, hook in reversed(hooks):
+        sys.meta_path.remove(hook)
+    try:
+        yield
+    finally:
+        for index, hook in hooks:
+            sys.meta_path.insert(index, hook)
 
 
 import_unrewritten("pytest_asyncio")

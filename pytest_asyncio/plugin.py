@@ -14,15 +14,19 @@ import types
 
 import pytest
 
-from pytest_asyncio import _messages, hookspecs
-from pytest_asyncio._options import add_options
-from pytest_asyncio.asyncio_plugin import AsyncioPlugin, named_plugin_class
-from pytest_asyncio.clock_switch import VirtualClockFixture
-from pytest_asyncio.fixtures.ports import HOST, bind_free_port
-from pytest_asyncio.items import is_async_test
-from pytest_asyncio.loops.fixture import FACTORY_FIXTURE, LoopFixture, event_loop_policy
-from pytest_asyncio.loops.process_pool import ProcessPoolLoopFixture
-from pytest_asyncio.loops.scoped import scoped_loops
+from pytest_asyncio import _compat
+
+# What the plugin uses, past pytest's rewriting hooks (see _compat.outside_rewriting).
+with _compat.outside_rewriting():
+    from pytest_asyncio import _messages, hookspecs
+    from pytest_asyncio._options import add_options
+    from pytest_asyncio.asyncio_plugin import AsyncioPlugin, named_plugin_class
+    from pytest_asyncio.clock_switch import VirtualClockFixture
+    from pytest_asyncio.fixtures.ports import HOST, bind_free_port
+    from pytest_asyncio.items import is_async_test
+    from pytest_asyncio.loops.fixture import FACTORY_FIXTURE, LoopFixture, event_loop_policy
+    from pytest_asyncio.loops.process_pool import ProcessPoolLoopFixture
+    from pytest_asyncio.loops.scoped import scoped_loops
 
 __all__ = [
     "_unused_port",  # suites written for pytest-asyncio 0.21 to 1.x patch it
