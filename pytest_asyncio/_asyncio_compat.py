@@ -246,8 +246,10 @@ def quiet_if_destroyed(task: asyncio.Task[Any]) -> None:
         pass
 
 
-class Unawaited(NamedTuple):
+class Unawaited:  # slotted, not a NamedTuple: cheaper to import (no generated code)
     """A coroutine dropped without being awaited."""
+
+    __slots__ = ("created", "dropped", "name")
 
     #: Its ``__qualname__``.
     name: str
@@ -256,6 +258,13 @@ class Unawaited(NamedTuple):
     created: tuple[str, int, str] | None
     #: Where it was dropped, ``(filename, lineno)``, as Python's warning says.
     dropped: tuple[str, int]
+
+    def __init__(
+        self, name: str, created: tuple[str, int, str] | None, dropped: tuple[str, int]
+    ) -> None:
+        self.name = name
+        self.created = created
+        self.dropped = dropped
 
 
 class NeverAwaited:

@@ -22,7 +22,7 @@ Which *class* makes the chosen loop is chosen here too
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
 import pytest
 
@@ -33,11 +33,13 @@ from pytest_asyncio.fixtures.declare import Declared
 from pytest_asyncio.loops.fixture import LoopFixture, is_loop_class
 
 
-class LoopChoice(NamedTuple):
+class LoopChoice:  # slotted, not a NamedTuple: cheaper to import (no generated code)
     """The loop fixture chosen, and how long that loop lives.
 
-    A named tuple, not a dataclass: the marker makes one per test at collection.
+    A slotted class: the marker makes one per test at collection.
     """
+
+    __slots__ = ("name", "per_test", "scope")
 
     #: The loop fixture's name, for ``request.getfixturevalue``.
     name: str
@@ -46,7 +48,12 @@ class LoopChoice(NamedTuple):
     scope: ScopeName
     #: The answer depends on where the requesting test lives (rule 4), so it
     #: must not be remembered per fixture definition.
-    per_test: bool = False
+    per_test: bool
+
+    def __init__(self, name: str, scope: ScopeName, per_test: bool = False) -> None:
+        self.name = name
+        self.scope = scope
+        self.per_test = per_test
 
 
 def choose_loop(
