@@ -379,8 +379,7 @@ def test_timed_out(
 ) -> str:
     lines = [f"{what} timed out after {timeout:g} s and was cancelled."]
     if where:
-        lines.append("It was waiting here:")
-        lines.append(where.rstrip())
+        lines += ["It was waiting here:", where.rstrip()]
     if verdict:
         lines.append(verdict)
     if refused:
