@@ -17,7 +17,7 @@ in synchronous code).
 
 A run ended by Ctrl-C raises ``KeyboardInterrupt``. In a fixture's teardown
 that would cut pytest's teardown short (the fixtures after it would never be
-torn down), so teardown code *defers* it: :meth:`Interrupts.raise_deferred`
+torn down), so teardown code *defers* it: :meth:`Interrupts.after_teardown`
 raises it once the test's teardown is complete.
 """
 
@@ -81,13 +81,14 @@ class Interrupts:
             signal.signal(signal.SIGINT, signal.default_int_handler)
 
     def after_teardown(self, give_back: bool) -> None:
-        """At the end of a test's teardown: :meth:`give_back` if asked, then
-        :meth:`raise_deferred`."""
-        __tracebackhide__ = True
+        """At the end of a test's teardown: :meth:`give_back` if asked, then raise
+        the ``KeyboardInterrupt`` a teardown deferred, if there is one."""
+        __tracebackhide__ = True  # where it was raised says nothing about where it was pressed
         if give_back and self.installed is not None:
             self.give_back()
         if self._deferred:
-            self.raise_deferred()
+            self._deferred = False
+            raise KeyboardInterrupt
 
     def interrupted(self) -> None:
         """The session was interrupted; keep further presses from breaking its teardown."""
@@ -98,13 +99,6 @@ class Interrupts:
         """Ctrl-C ended a run inside teardown code: raise it once teardown is done."""
         if not self.session_interrupted:
             self._deferred = True
-
-    def raise_deferred(self) -> None:
-        """Raise the ``KeyboardInterrupt`` a teardown deferred, if there is one."""
-        __tracebackhide__ = True  # where it was raised says nothing about where it was pressed
-        if self._deferred:
-            self._deferred = False
-            raise KeyboardInterrupt
 
     def end_session(self) -> None:
         """Forget the session's state and put the default handler back."""
