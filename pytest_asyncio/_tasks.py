@@ -24,6 +24,10 @@ from pytest_asyncio import _asyncio_compat, _messages
 ASYNCIO_DIR = str(Path(asyncio.__file__).parent) + os.sep
 PLUGIN_DIR = str(Path(__file__).parent) + os.sep
 _ASYNC_GEN_STEPS = ("async_generator_asend", "async_generator_athrow")
+#: Where a coroutine, an async generator and a generator keep their frame,
+#: and what they await.
+_FRAME = ("cr_frame", "ag_frame", "gi_frame")
+_AWAITED = ("cr_await", "ag_await", "gi_yieldfrom")
 
 #: The user's line that created each task on a loop watched by the
 #: diagnostics, by a weak reference to the task (see :func:`record_creation`).
@@ -236,16 +240,16 @@ def frames_of(awaitable: Any) -> Iterator[FrameType]:
     """
     awaiter: FrameType | None = None
     while awaitable is not None:
-        frame = _frame_of(awaitable)
+        frame: FrameType | None = _first(awaitable, _FRAME)
         if frame is None:
             awaitable = _running_async_generator(awaitable, awaiter)
-            frame = _frame_of(awaitable)
+            frame = _first(awaitable, _FRAME)
             if frame is None:
                 return
         if not frame.f_code.co_filename.startswith(PLUGIN_DIR):
             yield frame
         awaiter = frame
-        awaitable = _awaited_by(awaitable)
+        awaitable = _first(awaitable, _AWAITED)
 
 
 def _running_async_generator(awaitable: Any, awaiter: FrameType | None) -> Any:
@@ -263,17 +267,11 @@ def _running_async_generator(awaitable: Any, awaiter: FrameType | None) -> Any:
     return None
 
 
-def _frame_of(awaitable: Any) -> FrameType | None:
-    for attribute in ("cr_frame", "ag_frame", "gi_frame"):
-        frame = getattr(awaitable, attribute, None)
-        if frame is not None:
-            return frame  # type: ignore[no-any-return]
-    return None
-
-
-def _awaited_by(awaitable: Any) -> Any:
-    for attribute in ("cr_await", "ag_await", "gi_yieldfrom"):
-        inner = getattr(awaitable, attribute, None)
-        if inner is not None:
-            return inner
+def _first(awaitable: Any, attributes: tuple[str, ...]) -> Any:
+    """The first of ``attributes`` that ``awaitable`` has, not ``None``: of a
+    coroutine, an async generator or a generator alike."""
+    for attribute in attributes:
+        value = getattr(awaitable, attribute, None)
+        if value is not None:
+            return value
     return None
