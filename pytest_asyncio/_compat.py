@@ -17,7 +17,7 @@ import functools
 import inspect
 import sys
 import types
-from collections.abc import Callable, Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from typing import Any, cast
 
 import pytest
@@ -251,6 +251,31 @@ def requesting_item(request: pytest.FixtureRequest) -> pytest.Item:
     """
     item: pytest.Item = request._pyfuncitem
     return item
+
+
+#: A fixture name and the definitions pytest will use for it, closest last.
+Closure = Mapping[str, Sequence[Any]]
+
+
+def closure_of(item: pytest.Item) -> Closure:
+    """The fixture definitions of a test's closure, by name, closest last
+    (empty for an item that is not a test function).
+
+    ``Function._fixtureinfo.name2fixturedefs``: pytest 8.2 to 9.2; it is the
+    dict ``Metafunc._arg2fixturedefs`` is while the test is collected.
+    """
+    info = getattr(item, "_fixtureinfo", None)
+    found: Closure = info.name2fixturedefs if info is not None else {}
+    return found
+
+
+def definitions_key(closure: Closure) -> tuple[tuple[Any, ...], ...]:
+    """A hashable key, equal for closures of the same definitions in the same order.
+
+    pytest keeps each name's definitions as a list or a tuple (a list for
+    the names of a signature, pytest 9): pytest 8.2 to 9.2.
+    """
+    return tuple(map(tuple, closure.values()))
 
 
 def closure_fixturedefs(metafunc: pytest.Metafunc) -> dict[str, Sequence[Any]]:

@@ -10,8 +10,8 @@ steps, each a task: setup up to its ``yield``, teardown from there to its
 end; one that yields again, or will not close, is reported by the fixture's
 name with what to change.
 
-Whether an async fixture is the plugin's to run at all is
-:func:`pytest_asyncio.fixtures.declare.handling`.
+Whether an async fixture is the plugin's to run at all, and on which loop,
+the test's plan says (:class:`pytest_asyncio.loops.choose.LoopPlans`).
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from pytest_asyncio import _compat, _messages
 from pytest_asyncio._interrupts import INTERRUPTS
 from pytest_asyncio._runner import RunFailed, run_coroutine
 from pytest_asyncio._settings import Settings
-from pytest_asyncio.fixtures.declare import Declared, Handling, Kind, handling
-from pytest_asyncio.loops.choose import choose_fixture_loop
+from pytest_asyncio.fixtures.declare import Declared, Handling, Kind
+from pytest_asyncio.loops.choose import FixtureLoop, LoopPlans
 
 if TYPE_CHECKING:
     from pytest_asyncio.items import ItemState
@@ -42,50 +42,56 @@ class AsyncFixture:
     """One async fixture definition, as the plugin runs it.
 
     pytest sets a fixture up many times from one ``FixtureDef``: what does
-    not change between those activations (the stand-in's function, the loop
-    it runs on for a given test loop) is kept here, so that an activation
+    not change between those activations (the stand-in's function, whether
+    it is a method) is kept here, and the loop it runs on for a test is in
+    the test's plan (``ItemState.fixture_loops``), so that an activation
     costs one small :class:`Activation` and a ``functools.partial``.
     """
 
     __slots__ = (
-        "_loop_names",
         "_stand_in",
         "declaration",
         "fixturedef",
         "function",
         "method",
         "name",
-        "settings",
+        "plans",
         "step_name",
+        "timeout",
+        "wide",
     )
 
     def __init__(
         self,
         settings: Settings,
+        plans: LoopPlans,
         fixturedef: Any,
         function: Callable[..., Any],
         kind: Kind,
         declaration: Declared | None,
     ) -> None:
         """
+        :param plans: where the tests' plans are made, for a fixture one
+            does not name (asked for by name, or set up outside a test).
         :param function: the user's fixture function (``fixturedef.func``).
         :param kind: a coroutine or async generator function.
         :param declaration: how ``@pytest_asyncio.fixture`` declared it, if it did.
         """
-        self.settings = settings
+        self.plans = plans
         self.fixturedef = fixturedef
         self.function = function
         self.declaration = declaration
         self.name: str = fixturedef.argname
+        #: The limit for each step outside an async test.
+        self.timeout = settings.timeout
+        #: Wider than a function: torn down with its loop, should that go first.
+        self.wide = fixturedef.scope != "function"
         #: A fixture method, bound again to each test's own instance.
         self.method = getattr(function, "__self__", None) is not None
         #: The name of a generator's step coroutine, from its first generator.
         self.step_name: str | None = None
         generator = kind is Kind.ASYNC_GENERATOR
         self._stand_in = _iterate_async_generator if generator else _call_coroutine
-        #: Per test loop: the loop fixture's name, and whether the fixture is
-        #: wider than a function (its loop is then found per test).
-        self._loop_names: dict[str | None, tuple[str, bool]] = {}
 
     def stand_in(
         self, request: pytest.FixtureRequest, running: ItemState | None
@@ -93,23 +99,39 @@ class AsyncFixture:
         """A sync function pytest can call in place of ``fixturedef.func``.
 
         :param running: the record of the test being set up, if any: its
-            loop, which function-scoped fixtures share, and its timeout.
+            loop, which function-scoped fixtures share, its timeout, and the
+            plan of its async fixtures.
         :returns: ``None`` when the fixture is not the plugin's to run
             (pytest then calls it as it is).
         """
+        item = test = planned = None
+        if running is not None:
+            item, test = running.item, running.test
+            plan = running.fixture_loops
+            if plan is None:  # a sync test, planned as its first async fixture runs
+                test_loop = test.loop_fixture if test is not None else None
+                plan = running.fixture_loops = self.plans.for_test(item, test_loop)
+            planned = plan.get(self.fixturedef)
+            if planned is None:  # asked for by name: beyond the closure planned
+                planned = plan[self.fixturedef] = self._plan(request, running)
+        else:
+            planned = self._plan(request, None)
+        if planned.handling is not Handling.RUN:
+            if planned.handling is Handling.LEAVE:
+                return None
+            return functools.partial(_refuse, _messages.undeclared_async_fixture(self.name, item))
+        timeout = test.timeout if test is not None else self.timeout
+        return functools.partial(self._stand_in, Activation(self, request, planned, timeout, item))
+
+    def _plan(self, request: pytest.FixtureRequest, running: ItemState | None) -> FixtureLoop:
+        """The plan for this fixture alone, where the test's plan has none
+        (the same for every test of that plan: see ``LoopPlans``)."""
         item = test = None
         if running is not None:
             item, test = running.item, running.test
-        verdict = handling(self.declaration, self.settings.mode, item, test is not None)
-        if verdict is not Handling.RUN:
-            if verdict is Handling.LEAVE:
-                return None
-            return functools.partial(_refuse, _messages.undeclared_async_fixture(self.name, item))
-        if test is None:
-            activation = Activation(self, request, None, self.settings.timeout, item)
-        else:
-            activation = Activation(self, request, test.loop_fixture, test.timeout, item)
-        return functools.partial(self._stand_in, activation)
+        test_loop = test.loop_fixture if test is not None else None
+        node = item if item is not None else _compat.requesting_item(request)
+        return self.plans.decide(self.fixturedef, self.declaration, item, test_loop, node)
 
     def start(self, activation: Activation) -> tuple[asyncio.AbstractEventLoop, Callable[..., Any]]:
         """The loop of one activation and the function to call on it, found
@@ -120,59 +142,41 @@ class AsyncFixture:
         would leave its fixture state corrupt.
         """
         function = self.function
+        request = activation.request
         if self.method:
-            function = _bind_to_instance(function, activation.request)
-        request, test_loop = activation.request, activation.test_loop
-        known = self._loop_names.get(test_loop)
-        if known is None:
-            name = self._loop_name(request, test_loop)
-            wide = True  # not remembered: a wide fixture's loop, found per test
-        else:
-            name, wide = known
-        if name == test_loop and not wide:  # already in the test's funcargs: skip pytest's lookup
-            item = activation.item
-            tested = item if item is not None else _compat.requesting_item(request)
-            funcargs: dict[str, Any] = getattr(tested, "funcargs", None) or {}
+            function = _bind_to_instance(function, request)
+        planned = activation.planned
+        choice = planned.choice
+        if choice is None:  # no loop it could run on: the plan says why
+            pytest.fail(planned.failure or "", pytrace=False)
+        name = choice.name
+        if planned.on_test_loop:  # already in the test's funcargs: skip pytest's lookup
+            funcargs: dict[str, Any] = getattr(activation.item, "funcargs", None) or {}
             if name in funcargs:
                 return funcargs[name], function
         loop: asyncio.AbstractEventLoop = request.getfixturevalue(name)
-        if wide:  # a loop torn down early (a new loop factory) takes the fixture along
+        if self.wide:  # a loop torn down early (a new loop factory) takes the fixture along
             _compat.finish_before(request, name, self.fixturedef)
         return loop, function
-
-    def _loop_name(self, request: pytest.FixtureRequest, test_loop: str | None) -> str:
-        fixturedef = self.fixturedef
-        scope = fixturedef.scope
-        choice = choose_fixture_loop(
-            fixturedef,
-            self.declaration,
-            default=self.settings.default_fixture_loop_scope,
-            test_loop=test_loop,
-            # A wide fixture's loop may depend on where the requesting test lives.
-            node=_compat.requesting_item(request) if scope != "function" else None,
-        )
-        if not choice.per_test:
-            self._loop_names[test_loop] = (choice.name, scope != "function")
-        return choice.name
 
 
 class Activation:
     """One activation of an async fixture: what its stand-in runs with."""
 
-    __slots__ = ("fixture", "item", "request", "test_loop", "timeout")
+    __slots__ = ("fixture", "item", "planned", "request", "timeout")
 
     def __init__(
         self,
         fixture: AsyncFixture,
         request: pytest.FixtureRequest,
-        test_loop: str | None,
+        planned: FixtureLoop,
         timeout: float | None,
         item: pytest.Item | None,
     ) -> None:
         self.fixture = fixture
         self.request = request
-        #: The loop fixture of the test being set up; ``None`` for a sync test.
-        self.test_loop = test_loop
+        #: The loop it runs on, as the test's plan says.
+        self.planned = planned
         #: The limit for each step (setup, teardown), or ``None``.
         self.timeout = timeout
         #: The test being set up, for messages and its loop.

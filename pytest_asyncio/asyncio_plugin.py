@@ -150,6 +150,7 @@ class AsyncioPlugin:
             diagnostics=self.diagnostics,
             loop_names=self.loop_names,
             plan_only=bool(getattr(self.config.option, "setupplan", False)),
+            plans=self._classifier.loop_plans,
         )
         self._runs = TestRuns(settings.mode, self._fixture_setup, self.diagnostics, self.clock)
 

@@ -18,7 +18,7 @@ from pytest_asyncio.fixtures.declare import belongs_to_other_plugin
 from pytest_asyncio.hookspecs import is_implemented
 from pytest_asyncio.items import STATE, ItemState
 from pytest_asyncio.loop_dependencies import Closure, LoopDependencies
-from pytest_asyncio.loops.choose import LoopChoice
+from pytest_asyncio.loops.choose import LoopChoice, LoopPlans
 from pytest_asyncio.loops.direct import DirectLoop
 from pytest_asyncio.markers import AsyncMarker
 
@@ -57,9 +57,9 @@ class Classifier:
         self._seen_from: tuple[object, dict[str, tuple[Closure, bool]], bool] = (None, {}, False)
         #: ``DirectLoop.of``'s decisions, by parent and loop name.
         self._direct_loops: dict[tuple[object, str], DirectLoop | None] = {}
-        self.loop_dependencies = LoopDependencies(
-            settings.mode, settings.default_fixture_loop_scope, loop_names
-        )
+        #: The loops of each test's async fixtures, planned once per closure.
+        self.loop_plans = LoopPlans(settings.mode, settings.default_fixture_loop_scope, loop_names)
+        self.loop_dependencies = LoopDependencies(self.loop_plans, loop_names)
 
     def classify_all(self, items: list[pytest.Item]) -> None:
         """Record what the plugin decided about every test function in ``items``."""
@@ -121,7 +121,7 @@ class Classifier:
         if not parametrized and test_loop is None:
             return  # sync tests are not parametrized by factories
         name = test_loop.name if test_loop is not None else None
-        fixture_loops = self.loop_dependencies.fixture_loops(metafunc, name)
+        fixture_loops = self.loop_dependencies.fixture_loops(definition, name)
         if parametrized:  # rare: a loop with params behind it (see loop_dependencies)
             self.loop_dependencies.declare(metafunc, parametrized, name, fixture_loops)
         if implemented and test_loop is not None:
@@ -175,6 +175,7 @@ class Classifier:
         name = test.loop_fixture
         visible, parametrized = self.loop_dependencies.of_parent(item)
         named = _compat.request_fixture(item, name, visible.get(name))
+        state.fixture_loops = self.loop_plans.for_test(item, name)  # the closure is complete now
         if test.error is None and not named and not parametrized:
             # else pytest must set the fixture up, or check what it has cached
             state.direct = DirectLoop.of(item, name, self._direct_loops, visible)

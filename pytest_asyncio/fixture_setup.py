@@ -27,6 +27,7 @@ from pytest_asyncio.diagnostics.observer import DiagnosticsPlugin
 from pytest_asyncio.fixtures.base import fixture_class
 from pytest_asyncio.fixtures.declare import Declared, Kind, declared, kind_of
 from pytest_asyncio.items import ItemState
+from pytest_asyncio.loops.choose import LoopPlans
 from pytest_asyncio.loops.fixture import refusal
 from pytest_asyncio.markers import AsyncTest
 
@@ -83,12 +84,20 @@ class FixtureSetup:
         diagnostics: DiagnosticsPlugin,
         loop_names: set[str],
         plan_only: bool = False,
+        plans: LoopPlans | None = None,
     ) -> None:
+        """
+        :param plans: where the tests' async fixtures are planned (collection's);
+            by default one of its own.
+        """
         #: ``--setup-plan``: pytest caches ``None`` for every fixture and runs nothing.
         self.plan_only = plan_only
         self.settings = settings
         self.diagnostics = diagnostics
         self.loop_names = loop_names
+        self.plans = plans or LoopPlans(
+            settings.mode, settings.default_fixture_loop_scope, loop_names
+        )
         #: Told each time pytest sets up the loop of the running async test
         #: (by :class:`~pytest_asyncio.asyncio_plugin.TestRuns`, which sets it).
         self.test_loop_made: TestLoopMade = _nothing_to_do
@@ -132,7 +141,7 @@ class FixtureSetup:
         # Imported here: a session without async fixtures never loads it.
         from pytest_asyncio.async_fixtures import AsyncFixture
 
-        return AsyncFixture(self.settings, fixturedef, function, kind, declaration)
+        return AsyncFixture(self.settings, self.plans, fixturedef, function, kind, declaration)
 
     def around(
         self, fixturedef: Any, request: pytest.FixtureRequest

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Protocol, final
 import pytest
 
 if TYPE_CHECKING:
+    from pytest_asyncio.loops.choose import FixturePlan
     from pytest_asyncio.loops.direct import DirectLoop
     from pytest_asyncio.markers import AsyncTest
 
@@ -28,7 +29,15 @@ class ItemState:  # not a dataclass: 4x cheaper to import
     filled while the test runs.
     """
 
-    __slots__ = ("close_direct", "direct", "direct_loop", "item", "marked_sync", "test")
+    __slots__ = (
+        "close_direct",
+        "direct",
+        "direct_loop",
+        "fixture_loops",
+        "item",
+        "marked_sync",
+        "test",
+    )
 
     def __init__(
         self,
@@ -44,6 +53,10 @@ class ItemState:  # not a dataclass: 4x cheaper to import
         self.marked_sync = marked_sync
         #: How an async test gets its loop without pytest's fixture machinery, if it can.
         self.direct = direct
+        #: The loop of each of its async fixtures, planned at collection for an
+        #: async test (shared with the tests of the same fixture closure);
+        #: ``None`` until planned (a sync test: as its first async fixture runs).
+        self.fixture_loops: FixturePlan | None = None
         #: While the test runs: the loop handed to it directly, and what closes it.
         self.direct_loop: asyncio.AbstractEventLoop | None = None
         self.close_direct: Callable[[], None] | None = None

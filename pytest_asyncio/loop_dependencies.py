@@ -22,9 +22,7 @@ from typing import Any
 import pytest
 
 from pytest_asyncio import _compat
-from pytest_asyncio._scopes import ScopeName
-from pytest_asyncio.fixtures.declare import Handling, Kind, declared, handling, kind_of
-from pytest_asyncio.loops.choose import LoopChoice, choose_fixture_loop
+from pytest_asyncio.loops.choose import LoopChoice, LoopPlans
 from pytest_asyncio.loops.fixture import POLICY_FIXTURE
 
 #: A fixture name and the definitions pytest will use for it, closest last.
@@ -36,11 +34,12 @@ Loops = tuple[Closure, dict[str, tuple[Closure, bool]]]
 class LoopDependencies:
     """The ``pytest_generate_tests`` work that declares a test's parametrized loops."""
 
-    def __init__(
-        self, mode: str, default_fixture_loop_scope: ScopeName | None, loop_names: set[str]
-    ) -> None:
-        self.mode = mode
-        self.default: ScopeName | None = default_fixture_loop_scope
+    def __init__(self, plans: LoopPlans, loop_names: set[str]) -> None:
+        """
+        :param plans: the loops of each test's async fixtures (see
+            :class:`~pytest_asyncio.loops.choose.LoopPlans`).
+        """
+        self.plans = plans
         self.loop_names = sorted(loop_names | {POLICY_FIXTURE})
         #: Per module or class: the loops' definitions as seen from there, and
         #: every loop's closure with whether a parameter is in it (empty
@@ -107,39 +106,22 @@ class LoopDependencies:
                 _compat.declare_fixtures(metafunc, closure[0])
 
     def fixture_loops(
-        self, metafunc: pytest.Metafunc, test_loop: str | None
+        self, definition: pytest.Function, test_loop: str | None
     ) -> dict[str, LoopChoice]:
-        """The loop of each async fixture of the test that the plugin runs
-        (:func:`~pytest_asyncio.fixtures.declare.handling`), by fixture name:
-        chosen as the fixture driver chooses it when the fixture runs
-        (:func:`~pytest_asyncio.loops.choose.choose_fixture_loop`).
+        """The loop of each async fixture of the test that the plugin runs, by
+        fixture name, as its plan says (the closest definition of each name).
 
+        :param definition: the test being collected (``metafunc.definition``).
         :param test_loop: the loop fixture of an async test, ``None`` for a sync one.
         """
-        definition = metafunc.definition
+        plan = self.plans.for_test(definition, test_loop)
         found: dict[str, LoopChoice] = {}
-        for name, definitions in list(_compat.closure_fixturedefs(metafunc).items()):
-            if not definitions or name in self.loop_names:
-                continue
-            fixturedef = definitions[-1]
-            if kind_of(fixturedef.func) is Kind.SYNC:
-                continue
-            declaration = declared(fixturedef.func)
-            if (
-                handling(declaration, self.mode, definition, test_loop is not None)
-                is not Handling.RUN
-            ):
-                continue  # not ours to run, or refused: no loop
-            try:
-                found[name] = choose_fixture_loop(
-                    fixturedef,
-                    declaration,
-                    default=self.default,
-                    test_loop=test_loop,
-                    node=definition,
-                )
-            except pytest.fail.Exception:  # the fixture reports it when it runs
-                continue
+        if not plan:
+            return found
+        for name, definitions in _compat.closure_of(definition).items():
+            planned = plan.get(definitions[-1]) if definitions else None
+            if planned is not None and planned.choice is not None:
+                found[name] = planned.choice
         return found
 
 

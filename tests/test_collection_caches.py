@@ -298,3 +298,48 @@ def test_auto_mode_marks_async_tests_as_pytest_asyncio_1_does(
     result = run_clean("-s")
     result.assert_outcomes(passed=2)
     result.stdout.fnmatch_lines(["test_async True True", "test_sync False False"])
+
+
+def test_the_tests_of_one_fixture_closure_share_one_plan(pytester: pytest.Pytester) -> None:
+    """The loops of a test's async fixtures are planned once per closure, where it lives."""
+    from pytest_asyncio.items import STATE
+
+    pytester.makepyfile(
+        """
+        import pytest
+        import pytest_asyncio
+
+        @pytest_asyncio.fixture
+        async def value():
+            return 1
+
+        @pytest.mark.asyncio
+        async def test_one(value):
+            pass
+
+        @pytest.mark.asyncio
+        async def test_two(value):
+            pass
+
+        @pytest.mark.parametrize("n", [1, 2])
+        @pytest.mark.asyncio
+        async def test_each(value, n):
+            pass
+
+        @pytest.mark.asyncio(loop_scope="module")
+        async def test_on_the_module_loop(value):
+            pass
+        """
+    )
+    items, _ = pytester.inline_genitems()
+    states = {item.name: item.stash[STATE] for item in items}
+    plans = {name: state.fixture_loops for name, state in states.items()}
+    assert plans["test_one"] is plans["test_two"]
+    assert plans["test_each[1]"] is plans["test_each[2]"]
+    assert plans["test_on_the_module_loop"] is not plans["test_one"]
+    for name, plan in plans.items():
+        assert plan is not None
+        (planned,) = plan.values()
+        test = states[name].test
+        assert test is not None and planned.choice is not None
+        assert planned.choice.name == test.loop_fixture

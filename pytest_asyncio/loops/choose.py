@@ -1,11 +1,11 @@
 """Which loop a test or an async fixture runs on: one decision, one entry point.
 
 :func:`choose_loop` is asked by the marker (a test's loop, at collection),
-and through :func:`choose_fixture_loop` by the async-fixture driver (a
-fixture's loop, when it runs) and by the one collection-time walk over a
-test's async fixtures (``loop_dependencies``) whose answer both the
-declaration of a test's parametrized loops and the loop-factory
-parametrization read. So the rules live here only:
+and through :class:`LoopPlans` for each async fixture a test uses: planned
+once per fixture closure at collection and kept in the test's record
+(``ItemState.fixture_loops``), which the fixture driver, the declaration of
+a test's parametrized loops and the loop-factory parametrization read. So
+the rules live here only:
 
 1. an explicit ``loop_scope`` (marker or ``@pytest_asyncio.fixture``) wins;
 2. else the ini default, where it is not narrower than the subject's scope;
@@ -22,6 +22,7 @@ Which *class* makes the chosen loop is chosen here too
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import pytest
@@ -29,7 +30,15 @@ import pytest
 from pytest_asyncio import _compat, _messages
 from pytest_asyncio._scopes import ScopeName, is_narrower, loop_fixture_name
 from pytest_asyncio.fixtures.base import fixture_class
-from pytest_asyncio.fixtures.declare import Declared
+from pytest_asyncio.fixtures.declare import (
+    Declared,
+    Handling,
+    Kind,
+    belongs_to_other_plugin,
+    declared,
+    handling,
+    kind_of,
+)
 from pytest_asyncio.loops.fixture import LoopFixture, is_loop_class
 
 
@@ -39,21 +48,17 @@ class LoopChoice:  # slotted, not a NamedTuple: cheaper to import (no generated 
     A slotted class: the marker makes one per test at collection.
     """
 
-    __slots__ = ("name", "per_test", "scope")
+    __slots__ = ("name", "scope")
 
     #: The loop fixture's name, for ``request.getfixturevalue``.
     name: str
     #: The loop's lifetime: the chosen loop scope, or the scope of the loop
     #: fixture's definition as the node sees it (``function`` with no node).
     scope: ScopeName
-    #: The answer depends on where the requesting test lives (rule 4), so it
-    #: must not be remembered per fixture definition.
-    per_test: bool
 
-    def __init__(self, name: str, scope: ScopeName, per_test: bool = False) -> None:
+    def __init__(self, name: str, scope: ScopeName) -> None:
         self.name = name
         self.scope = scope
-        self.per_test = per_test
 
 
 def choose_loop(
@@ -107,14 +112,14 @@ def _wide_fixture_loop(fixture: str, scope: ScopeName, node: pytest.Item) -> Loo
     (which the subclass makes). A narrower plain-function override keeps
     the pytest-asyncio 0.21 rule and fails, saying what to do.
     """
-    own = LoopChoice(loop_fixture_name(LoopFixture.name, scope), scope, per_test=True)
+    own = LoopChoice(loop_fixture_name(LoopFixture.name, scope), scope)
     definitions = _compat.visible_fixturedefs(node, LoopFixture.name)
     if len(definitions) <= 1:  # only the plugin's own event_loop
         return own
     closest = definitions[-1]
     override_scope: ScopeName = closest.scope
     if not is_narrower(override_scope, scope):
-        return LoopChoice(LoopFixture.name, override_scope, per_test=True)
+        return LoopChoice(LoopFixture.name, override_scope)
     owner = fixture_class(closest.func)
     if isinstance(owner, type) and issubclass(owner, LoopFixture):
         return own
@@ -124,34 +129,130 @@ def _wide_fixture_loop(fixture: str, scope: ScopeName, node: pytest.Item) -> Loo
     )
 
 
-def choose_fixture_loop(
-    fixturedef: Any,
-    declaration: Declared | None,
-    *,
-    default: ScopeName | None,
-    test_loop: str | None,
-    node: pytest.Item | None,
-) -> LoopChoice:
-    """:func:`choose_loop` for the async fixture ``fixturedef`` (pytest's
-    definition), for the driver that runs it and for the collection-time walk
-    over a test's async fixtures (``LoopDependencies.fixture_loops``).
+class FixtureLoop:  # slotted, not a NamedTuple: cheaper to import (no generated code)
+    """What the plan says about one async fixture definition, for the tests of one closure."""
 
-    :param declaration: what ``@pytest_asyncio.fixture`` declared for it, if
-        anything (read from the user's function: while the fixture runs,
-        ``fixturedef.func`` is the plugin's stand-in).
-    :param default: the ini ``asyncio_default_fixture_loop_scope``.
-    :param test_loop: the loop fixture of the test it serves (``None``: a sync test).
-    :param node: the requesting test, for a wide fixture without a loop scope.
+    __slots__ = ("choice", "failure", "handling", "on_test_loop")
+
+    #: Whether the plugin runs it, refuses it or leaves it to pytest.
+    handling: Handling
+    #: The loop it runs on; ``None`` where it runs on none, or choosing failed.
+    choice: LoopChoice | None
+    #: Why it cannot run (what :func:`choose_loop` refused): it fails with
+    #: this when it runs.
+    failure: str | None
+    #: A function-scoped fixture on the test's own loop, which it finds
+    #: among the test's fixture values.
+    on_test_loop: bool
+
+    def __init__(
+        self,
+        handling: Handling,
+        choice: LoopChoice | None = None,
+        failure: str | None = None,
+        on_test_loop: bool = False,
+    ) -> None:
+        self.handling = handling
+        self.choice = choice
+        self.failure = failure
+        self.on_test_loop = on_test_loop
+
+
+#: The plan of a test's async fixtures, by fixture definition (pytest's
+#: ``FixtureDef``); sync fixtures are not in it.
+FixturePlan = dict[Any, FixtureLoop]
+
+
+class LoopPlans:
+    """The loop of each async fixture of each test, planned once per fixture closure.
+
+    Many tests share one plan: the tests of one module or class that use the
+    same fixture definitions on the same loop (all tests of a parametrized
+    function do). A test keeps a reference to its plan in its record, and the
+    fixture driver looks each fixture up in it as the fixture runs.
     """
-    return choose_loop(
-        LoopFixture.name,
-        own_scope=fixturedef.scope,
-        loop_scope=declaration.loop_scope if declaration is not None else None,
-        default=default,
-        test_loop=test_loop,
-        node=node,
-        fixture=fixturedef.argname,
-    )
+
+    def __init__(self, mode: str, default: ScopeName | None, loop_names: Iterable[str]) -> None:
+        """
+        :param mode: the ``asyncio_mode`` in force.
+        :param default: the ini ``asyncio_default_fixture_loop_scope``.
+        :param loop_names: the plugin's loop fixtures: never run as async fixtures.
+        """
+        self.mode = mode
+        self.default: ScopeName | None = default
+        self.loop_names = frozenset(loop_names)
+        self._plans: dict[tuple[object, ...], FixturePlan] = {}
+        self._kinds: dict[object, tuple[Kind, Declared | None]] = {}
+
+    def for_test(self, item: pytest.Item, test_loop: str | None) -> FixturePlan:
+        """The plan for ``item``'s async fixtures, made the first time its closure is seen.
+
+        :param item: a test, or the definition pytest collects it from.
+        :param test_loop: the loop fixture of an async test, ``None`` for a sync one.
+        """
+        closure = _compat.closure_of(item)
+        if not closure:
+            return {}
+        # Where the test lives decides rule 4, and a sync test's other plugin whether it runs.
+        other = test_loop is None and self.mode != "strict" and belongs_to_other_plugin(item)
+        key = (item.parent, test_loop, other, _compat.definitions_key(closure))
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = self._plan(item, test_loop, closure)
+        return plan
+
+    def _plan(
+        self, item: pytest.Item, test_loop: str | None, closure: _compat.Closure
+    ) -> FixturePlan:
+        plan: FixturePlan = {}
+        for name, definitions in closure.items():
+            if name in self.loop_names:
+                continue
+            for fixturedef in definitions:
+                known = self._kinds.get(fixturedef)
+                if known is None:
+                    function = fixturedef.func
+                    known = self._kinds[fixturedef] = (kind_of(function), declared(function))
+                kind, declaration = known
+                if kind is not Kind.SYNC:
+                    plan[fixturedef] = self.decide(fixturedef, declaration, item, test_loop)
+        return plan
+
+    def decide(
+        self,
+        fixturedef: Any,
+        declaration: Declared | None,
+        item: pytest.Item | None,
+        test_loop: str | None,
+        node: pytest.Item | None = None,
+    ) -> FixtureLoop:
+        """Plan one async fixture definition (pytest's ``FixtureDef``) for a test.
+
+        :param declaration: what ``@pytest_asyncio.fixture`` declared for it, if
+            anything (read from the user's function: while the fixture runs,
+            ``fixturedef.func`` is the plugin's stand-in).
+        :param item: the test it serves, if any.
+        :param test_loop: the loop fixture of an async test, ``None`` for a sync one.
+        :param node: where the test lives, for a wide fixture without a loop
+            scope, where there is no ``item``.
+        """
+        verdict = handling(declaration, self.mode, item, test_loop is not None)
+        if verdict is not Handling.RUN:
+            return FixtureLoop(verdict)
+        try:
+            choice = choose_loop(
+                LoopFixture.name,
+                own_scope=fixturedef.scope,
+                loop_scope=declaration.loop_scope if declaration is not None else None,
+                default=self.default,
+                test_loop=test_loop,
+                node=item or node,
+                fixture=fixturedef.argname,
+            )
+        except pytest.fail.Exception as refused:
+            return FixtureLoop(verdict, failure=refused.msg)
+        on_test_loop = fixturedef.scope == "function" and choice.name == test_loop
+        return FixtureLoop(verdict, choice, on_test_loop=on_test_loop)
 
 
 #: The plugin object's classes behind its own loop fixtures, by fixture name
