@@ -232,12 +232,7 @@ def _iterate_async_generator(activation: Activation, /, **kwargs: Any) -> Iterat
         yield value
     finally:
         try:
-            _finish(
-                functools.partial(activation.run, loop, context=context),
-                generator,
-                fixture.name,
-                name,
-            )
+            _finish(activation, loop, context, generator, name)
         finally:
             if unpublish is not None:
                 unpublish()
@@ -307,20 +302,28 @@ async def _advance(generator: AsyncIterator[Any]) -> tuple[bool, Any]:
         return False, None
 
 
-def _finish(run: Callable[[Any], Any], generator: Any, name: str, coro_name: str) -> None:
-    """Run the code after the ``yield``; fail if the generator yields again.
+def _finish(
+    activation: Activation,
+    loop: asyncio.AbstractEventLoop,
+    context: contextvars.Context,
+    generator: Any,
+    coro_name: str,
+) -> None:
+    """Run the code after the ``yield``, in the setup's ``context``; fail if
+    the generator yields again.
 
     A Ctrl-C that ends the step is raised once the test's teardown is done
     (see ``_interrupts``), so that the fixtures after this one still get torn down.
     """
     try:
-        yielded, _ = run(_step(generator, coro_name))
+        yielded, _ = activation.run(loop, _step(generator, coro_name), context)
     except KeyboardInterrupt:
         INTERRUPTS.defer()
         return
     if not yielded:
         return
-    attempts = run(_close(generator))
+    name = activation.fixture.name
+    attempts = activation.run(loop, _close(generator), context)
     if attempts == 1:
         pytest.fail(_messages.async_generator_yielded_twice(name), pytrace=False)
     pytest.fail(_messages.async_generator_ignored_close(name, closed=attempts > 0), pytrace=False)

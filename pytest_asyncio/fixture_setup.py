@@ -152,7 +152,11 @@ class FixtureSetup:
             return (yield)
         function = fixturedef.func
         running = self.running  # read once: this hook runs for every fixture
-        direct_loop = self._direct_loop(running, fixturedef.argname)
+        direct = running.direct if running is not None else None
+        if direct is not None and running is not None and direct.name == fixturedef.argname:
+            direct_loop = running.direct_loop  # the loop made for the running test itself
+        else:
+            direct_loop = None
         if direct_loop is not None:  # asked for by name at run time
             fixturedef.func = functools.partial(_identity, direct_loop)
         else:
@@ -177,13 +181,6 @@ class FixtureSetup:
             return (yield)
         finally:
             fixturedef.func = function
-
-    @staticmethod
-    def _direct_loop(running: ItemState | None, name: str) -> asyncio.AbstractEventLoop | None:
-        """The loop the plugin made for the running test itself, if ``name`` is its fixture."""
-        if running is None or running.direct is None or running.direct.name != name:
-            return None
-        return running.direct_loop
 
     def _make_loop_current_for(self, fixturedef: Any, request: pytest.FixtureRequest) -> None:
         test = self.test
