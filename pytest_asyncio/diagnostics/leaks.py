@@ -145,7 +145,7 @@ class _LoopClosed:
             text=text,
             owner=starter or self.charged,
             kind="stubborn" if stubborn else "task",
-            number=len(described),
+            count=len(described),
             of_a_test=starter is not None or self.of_a_test,
             location=location,
         )

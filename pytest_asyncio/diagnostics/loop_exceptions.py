@@ -127,7 +127,7 @@ def _finding(phase: str, owner: str, records: list[Record], of_a_test: bool) -> 
         text=_messages.loop_exception(phase, owner, reports),
         owner=owner,
         kind="exception",
-        number=count,
+        count=count,
         of_a_test=of_a_test,
         location=location,
         cause=records[-1].exception,

@@ -49,7 +49,7 @@ def leaked_processes(
         text=_messages.leaked_processes(_messages.loop_owner(fixture, scope, node), described),
         owner=_messages.diagnostics_owner(fixture, scope, node),
         kind="process",
-        number=len(live),
+        count=len(live),
         of_a_test=scope == "function",
         location=(__file__, 1),
     )

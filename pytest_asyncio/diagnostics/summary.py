@@ -35,7 +35,7 @@ def attach(
     report.sections.append(section)
     item.user_properties.append(section)
     report.user_properties.append(section)
-    entries = [[f.owner, f.kind, f.number, f.text, f.of_a_test] for f in findings]
+    entries = [[f.owner, f.kind, f.count, f.text, f.of_a_test] for f in findings]
     setattr(report, ATTRIBUTE, entries)
     return section
 
