@@ -29,7 +29,6 @@ from pytest_asyncio.fixtures.declare import Declared, Kind, declared, kind_of
 from pytest_asyncio.items import ItemState
 from pytest_asyncio.loops.choose import LoopPlans
 from pytest_asyncio.loops.fixture import refusal
-from pytest_asyncio.markers import AsyncTest
 
 if TYPE_CHECKING:
     from pytest_asyncio.async_fixtures import AsyncFixture
@@ -106,12 +105,6 @@ class FixtureSetup:
         #: The record of the test being set up, run or torn down (``item.stash``).
         self.running: ItemState | None = None
 
-    @property
-    def test(self) -> AsyncTest | None:
-        """What the plugin decided about the running test, if it is an async test."""
-        running = self.running
-        return running.test if running is not None else None
-
     def plan(self, fixturedef: Any) -> Plan:
         function = fixturedef.func
         plan = self._plans.get(fixturedef)
@@ -173,7 +166,11 @@ class FixtureSetup:
                 try:
                     if plan.is_loop:
                         return self._check_loop(fixturedef, request, (yield))
-                    self._make_loop_current_for(fixturedef, request)
+                    test = running.test if running is not None else None
+                    if test is not None and test.loop_fixture in fixturedef.argnames:
+                        # a sync fixture that takes the test's loop runs with it current
+                        loop = request.getfixturevalue(test.loop_fixture)
+                        _asyncio_compat.set_current_loop(loop)
                     return (yield)
                 finally:
                     fixturedef.func = function
@@ -181,11 +178,6 @@ class FixtureSetup:
             return (yield)
         finally:
             fixturedef.func = function
-
-    def _make_loop_current_for(self, fixturedef: Any, request: pytest.FixtureRequest) -> None:
-        test = self.test
-        if test is not None and test.loop_fixture in fixturedef.argnames:
-            _asyncio_compat.set_current_loop(request.getfixturevalue(test.loop_fixture))
 
     def _check_loop(
         self, fixturedef: Any, request: pytest.FixtureRequest, value: object
