@@ -18,7 +18,7 @@ import inspect
 import sys
 import types
 from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
-from typing import Any, cast
+from typing import Any, NoReturn, cast
 
 import pytest
 
@@ -419,3 +419,21 @@ def prefill_fixture(item: pytest.Function, name: str, value: object) -> None:
     ``funcargs`` dict before its setup and sets it to ``None`` after its teardown.
     """
     item.funcargs[name] = value
+
+
+# ----------------------------------------------------------------------------
+# Reporting a failure in the plugin's own words.
+# ----------------------------------------------------------------------------
+
+
+def fail_plainly(message: str) -> NoReturn:
+    """Fail the running test, setup or teardown with ``message`` alone.
+
+    ``pytest.fail(..., pytrace=False)`` shows only the message, but pytest 9
+    (checked on 9.0 and 9.2) adds "All traceback entries are hidden. Pass
+    ``--full-trace`` ..." below it when every frame of the failure carries
+    ``__tracebackhide__``, as the plugin's frames between pytest and the
+    user's code do. This frame stays visible, so the message stands alone,
+    on every pytest version, whoever calls it.
+    """
+    pytest.fail(message, pytrace=False)

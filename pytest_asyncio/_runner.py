@@ -95,7 +95,7 @@ CANNOT_WAKE = CannotWake()
 class RunFailed(Exception):
     """The plugin could not run a coroutine to its end; the message says why.
 
-    Callers report it with ``pytest.fail(str(exc), pytrace=False)``: the
+    Callers report it with ``_compat.fail_plainly(str(exc))``: the
     traceback would only show the plugin's own frames.
     """
 

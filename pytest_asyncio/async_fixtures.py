@@ -148,7 +148,7 @@ class AsyncFixture:
         planned = activation.planned
         choice = planned.choice
         if choice is None:  # no loop it could run on: the plan says why
-            pytest.fail(planned.failure or "", pytrace=False)
+            _compat.fail_plainly(planned.failure or "")
         name = choice.name
         if planned.on_test_loop:  # already in the test's funcargs: skip pytest's lookup
             funcargs: dict[str, Any] = getattr(activation.item, "funcargs", None) or {}
@@ -198,7 +198,7 @@ class Activation:
             )
         except RunFailed as exc:
             report = str(exc)
-        pytest.fail(report, pytrace=False)
+        _compat.fail_plainly(report)
 
 
 def _call_coroutine(activation: Activation, /, **kwargs: Any) -> Any:
@@ -226,7 +226,7 @@ def _iterate_async_generator(activation: Activation, /, **kwargs: Any) -> Iterat
     context = contextvars.copy_context()
     yielded, value = activation.run(loop, _step(generator, name), context)
     if not yielded:
-        pytest.fail(_messages.async_generator_did_not_yield(fixture.name), pytrace=False)
+        _compat.fail_plainly(_messages.async_generator_did_not_yield(fixture.name))
     unpublish = _publish(context)
     try:
         yield value
@@ -240,7 +240,7 @@ def _iterate_async_generator(activation: Activation, /, **kwargs: Any) -> Iterat
 
 def _refuse(message: str, **_arguments: object) -> NoReturn:
     """Stands in for a fixture the plugin will not run, so pytest reports ``message``."""
-    pytest.fail(message, pytrace=False)
+    _compat.fail_plainly(message)
 
 
 def _bind_to_instance(function: Any, request: pytest.FixtureRequest) -> Any:
@@ -325,8 +325,8 @@ def _finish(
     name = activation.fixture.name
     attempts = activation.run(loop, _close(generator), context)
     if attempts == 1:
-        pytest.fail(_messages.async_generator_yielded_twice(name), pytrace=False)
-    pytest.fail(_messages.async_generator_ignored_close(name, closed=attempts > 0), pytrace=False)
+        _compat.fail_plainly(_messages.async_generator_yielded_twice(name))
+    _compat.fail_plainly(_messages.async_generator_ignored_close(name, closed=attempts > 0))
 
 
 async def _close(generator: Any) -> int:

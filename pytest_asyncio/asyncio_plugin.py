@@ -22,7 +22,7 @@ from typing import Any, ClassVar, final
 import pytest
 
 import pytest_asyncio
-from pytest_asyncio import _asyncio_compat, _messages
+from pytest_asyncio import _asyncio_compat, _compat, _messages
 from pytest_asyncio._interrupts import INTERRUPTS
 from pytest_asyncio._runner import RunFailed, close_loop
 from pytest_asyncio._settings import Mode, Settings
@@ -317,7 +317,7 @@ class TestRuns:
         if self._saved_loop is None:  # else carried over from the async test before
             self._saved_loop = _asyncio_compat.snapshot_current_loop()
         if test.error is not None:
-            _refuse(test.error)
+            _compat.fail_plainly(test.error)
         if state.direct is not None:
             self._use_direct_loop(item, state)  # type: ignore[arg-type] # a Function
 
@@ -336,7 +336,7 @@ class TestRuns:
         if state.test is not None and state.test.virtual_clock:
             refused = self.clock.refusal(loop)
             if refused is not None:
-                pytest.fail(refused, pytrace=False)
+                _compat.fail_plainly(refused)
         _asyncio_compat.make_current(loop)
 
     def call(self, item: pytest.Function) -> bool | None:
@@ -347,7 +347,7 @@ class TestRuns:
         if test is None:
             if self.mode == "unset" and is_coroutine_test(item.obj):
                 if not belongs_to_other_plugin(item):
-                    pytest.fail(_messages.unmarked_async_test(item.nodeid), pytrace=False)
+                    _compat.fail_plainly(_messages.unmarked_async_test(item.nodeid))
             return None
         loop: asyncio.AbstractEventLoop = item.funcargs[test.loop_fixture]  # type: ignore[assignment]
         _asyncio_compat.make_current(loop)
@@ -449,15 +449,6 @@ class TestRuns:
             _asyncio_compat.restore_current_loop(self._session_loop)
             with contextlib.suppress(RunFailed):  # no test is left to charge a stubborn task to
                 close_loop(left)
-
-
-def _refuse(error: str) -> None:
-    """Fail the test's setup with ``error`` alone.
-
-    Not hidden from the traceback: with every frame hidden, pytest would add
-    "All traceback entries are hidden" below the message.
-    """
-    pytest.fail(error, pytrace=False)
 
 
 def warn_at_test(item: pytest.Item, message: str) -> None:

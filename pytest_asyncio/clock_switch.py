@@ -63,7 +63,7 @@ class ClockSwitch:
             if found and isinstance(loop, asyncio.AbstractEventLoop) and not loop.is_closed():
                 refused = self.refusal(loop)
                 if refused is not None:
-                    pytest.fail(refused, pytrace=False)
+                    _compat.fail_plainly(refused)
 
     def put_on_fixture_loop(
         self, loop: object, fixturedef: Any, request: pytest.FixtureRequest
@@ -74,7 +74,7 @@ class ClockSwitch:
         refused = self.refusal(loop)
         if refused is not None:
             fixturedef.finish(request)  # pytest cached it: drop it, it is closed
-            pytest.fail(refused, pytrace=False)
+            _compat.fail_plainly(refused)
 
     def refusal(self, loop: asyncio.AbstractEventLoop) -> str | None:
         """Put the clock on ``loop`` (installed now if it has none) in virtual
@@ -131,7 +131,7 @@ class VirtualClockFixture(Fixture[VirtualClock]):
         name = switch.loop_name(request.node) if switch is not None else None
         if name is None:
             message = _messages.clock_fixture_needs_async_test(request.node.nodeid)
-            pytest.fail(message, pytrace=False)
+            _compat.fail_plainly(message)
         clock = VirtualClock.of(request.getfixturevalue(name))
         assert clock is not None, "the plugin puts the clock on the test's loop at setup"
         return cls(clock)

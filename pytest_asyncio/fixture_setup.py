@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, cast, final
 
 import pytest
 
-from pytest_asyncio import _asyncio_compat
+from pytest_asyncio import _asyncio_compat, _compat
 from pytest_asyncio._runner import close_loop
 from pytest_asyncio._settings import Settings
 from pytest_asyncio.diagnostics import loops as leaks
@@ -223,7 +223,7 @@ def _refuse_loop(fixturedef: Any, request: pytest.FixtureRequest, message: str) 
     sets it up again and fails with the same message instead of running.
     """
     fixturedef.finish(request)
-    pytest.fail(message, pytrace=False)
+    _compat.fail_plainly(message)
 
 
 def _identity(value: object, **_arguments: object) -> object:

@@ -52,7 +52,7 @@ class NamedFactory:  # not a dataclass: 4x cheaper to import
     def _checked(self, loop: object) -> asyncio.AbstractEventLoop:
         # ``object``: a user's factory may return anything, whatever its annotation says.
         if not isinstance(loop, asyncio.AbstractEventLoop) or loop.is_closed():
-            pytest.fail(_messages.factory_not_a_loop(self.name, loop), pytrace=False)
+            _compat.fail_plainly(_messages.factory_not_a_loop(self.name, loop))
         return loop
 
 

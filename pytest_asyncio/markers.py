@@ -213,7 +213,7 @@ class AsyncMarker:
             report = str(failure)
         else:
             return
-        pytest.fail(report, pytrace=False)
+        _compat.fail_plainly(report)
 
 
 def _loop_scope_in(kwargs: Mapping[str, Any]) -> tuple[ScopeName | None, object]:

@@ -88,9 +88,8 @@ def choose_loop(
         ``event_loop`` override.
     """
     if fixture is not None and loop_scope is not None and is_narrower(loop_scope, own_scope):
-        pytest.fail(
-            _messages.loop_scope_narrower_than_scope(fixture, own_scope, loop_scope),
-            pytrace=False,
+        _compat.fail_plainly(
+            _messages.loop_scope_narrower_than_scope(fixture, own_scope, loop_scope)
         )
     if loop_scope is None and default is not None and not is_narrower(default, own_scope):
         loop_scope = default
@@ -123,9 +122,8 @@ def _wide_fixture_loop(fixture: str, scope: ScopeName, node: pytest.Item) -> Loo
     owner = fixture_class(closest.func)
     if isinstance(owner, type) and issubclass(owner, LoopFixture):
         return own
-    pytest.fail(
-        _messages.fixture_wider_than_loop(fixture, scope, LoopFixture.name, override_scope),
-        pytrace=False,
+    _compat.fail_plainly(
+        _messages.fixture_wider_than_loop(fixture, scope, LoopFixture.name, override_scope)
     )
 
 

@@ -156,7 +156,7 @@ class DirectLoop:  # slotted, not a NamedTuple: cheaper to import (no generated 
         loop = maker.setup()
         problem = refusal(self.name, loop)
         if problem is not None:
-            pytest.fail(problem, pytrace=False)
+            _compat.fail_plainly(problem)
         if debug:
             loop.set_debug(True)
         check = watch(loop, self.name, "function", item.nodeid)
