@@ -437,3 +437,23 @@ def fail_plainly(message: str) -> NoReturn:
     on every pytest version, whoever calls it.
     """
     pytest.fail(message, pytrace=False)
+
+
+#: What pytest 9 adds below a failure whose frames are all hidden.
+_HIDDEN_NOTE = "All traceback entries are hidden."
+
+
+def drop_hidden_frames_note(longrepr: object) -> None:
+    """Take pytest's "All traceback entries are hidden" note off a report.
+
+    For an exception the plugin raises with its whole story in the message
+    (a diagnostics error in ``error`` mode), from frames it hides. Reads the
+    ``chain`` of pytest's ``ExceptionChainRepr`` and each entry's
+    ``extraline``, checked on pytest 8.2, 8.4, 9.0 and 9.2; anything else
+    (``--tb=native``, a string) is left as it is.
+    """
+    for entry in getattr(longrepr, "chain", ()):
+        traceback = entry[0]
+        extraline = getattr(traceback, "extraline", None)
+        if isinstance(extraline, str) and extraline.startswith(_HIDDEN_NOTE):
+            traceback.extraline = None

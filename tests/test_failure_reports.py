@@ -22,7 +22,7 @@ HIDDEN_NOTE = "*traceback entries are hidden*"
 
 def assert_plain(result: pytest.RunResult) -> None:
     result.stdout.no_fnmatch_line(HIDDEN_NOTE)
-    result.stdout.no_fnmatch_line("*pytest_asyncio*.py:*")
+    result.stdout.no_fnmatch_line("*pytest_asyncio/*.py:*")
 
 
 def test_an_unmarked_async_test_in_unset_mode(
@@ -112,3 +112,36 @@ def test_a_bad_marker_argument(pytester: pytest.Pytester, run_clean: RunClean) -
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*test_bad*'bogus'*Valid scopes are*"])
     assert_plain(result)
+
+
+def test_a_diagnostics_error(pytester: pytest.Pytester, run_clean: RunClean) -> None:
+    pytester.makepyfile(
+        """
+        import asyncio
+        import pytest
+
+        @pytest.mark.asyncio
+        async def test_leaks():
+            asyncio.get_running_loop().create_task(asyncio.sleep(10))
+        """
+    )
+    result = run_clean("-o", "asyncio_diagnostics=error")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["E   pytest_asyncio.LeakedTaskError: 1 task still pending*"])
+    assert_plain(result)
+
+
+def test_full_trace_still_shows_every_frame(pytester: pytest.Pytester, run_clean: RunClean) -> None:
+    pytester.makepyfile(
+        """
+        import asyncio
+        import pytest
+
+        @pytest.mark.asyncio
+        async def test_leaks():
+            asyncio.get_running_loop().create_task(asyncio.sleep(10))
+        """
+    )
+    result = run_clean("-o", "asyncio_diagnostics=error", "--full-trace")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*pytest_asyncio/*.py:*", "E*pytest_asyncio.LeakedTaskError*"])

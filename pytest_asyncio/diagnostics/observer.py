@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from pytest_asyncio import _asyncio_compat, _messages, _tasks
+from pytest_asyncio import _asyncio_compat, _compat, _messages, _tasks
 from pytest_asyncio._asyncio_compat import NEVER_AWAITED
 from pytest_asyncio._interrupts import INTERRUPTS
 from pytest_asyncio._runner import CANNOT_WAKE, STUCK_RUNS, NeverWoke, cancel_pending_tasks
@@ -28,6 +28,7 @@ from pytest_asyncio.diagnostics import children, loops, summary
 from pytest_asyncio.diagnostics.findings import Finding, Findings
 from pytest_asyncio.diagnostics.leaks import StartedBy, cancel_quietly, leaked_tasks, never_awaited
 from pytest_asyncio.diagnostics.loop_exceptions import LoopExceptionCollector
+from pytest_asyncio.errors import DiagnosticError
 from pytest_asyncio.warnings import BlockedLoopWarning, NeverWakesWarning
 
 LoopOfTest = Callable[[pytest.Item], "asyncio.AbstractEventLoop | None"]
@@ -274,6 +275,8 @@ class DiagnosticsPlugin:
         if stuck:
             STUCK_RUNS.clear()
         if report.failed and call.excinfo is not None:
+            if isinstance(call.excinfo.value, DiagnosticError):  # its message tells it all
+                _compat.drop_hidden_frames_note(report.longrepr)
             # Imported here: only a failed test is looked at for mixed loops.
             from pytest_asyncio.diagnostics import mixed_loops
 
