@@ -131,6 +131,25 @@ def test_a_diagnostics_error(pytester: pytest.Pytester, run_clean: RunClean) -> 
     assert_plain(result)
 
 
+def test_a_diagnostics_warning_raised_as_an_error(
+    pytester: pytest.Pytester, run_clean: RunClean
+) -> None:
+    pytester.makepyfile(
+        """
+        import asyncio
+        import pytest
+
+        @pytest.mark.asyncio
+        async def test_leaks():
+            asyncio.get_running_loop().create_task(asyncio.sleep(10))
+        """
+    )
+    result = run_clean("-o", "asyncio_diagnostics=warn")
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["E   pytest_asyncio.LeakedTaskWarning: 1 task still pending*"])
+    assert_plain(result)
+
+
 def test_full_trace_still_shows_every_frame(pytester: pytest.Pytester, run_clean: RunClean) -> None:
     pytester.makepyfile(
         """

@@ -29,7 +29,7 @@ from pytest_asyncio.diagnostics.findings import Finding, Findings
 from pytest_asyncio.diagnostics.leaks import StartedBy, cancel_quietly, leaked_tasks, never_awaited
 from pytest_asyncio.diagnostics.loop_exceptions import LoopExceptionCollector
 from pytest_asyncio.errors import DiagnosticError
-from pytest_asyncio.warnings import BlockedLoopWarning, NeverWakesWarning
+from pytest_asyncio.warnings import BlockedLoopWarning, DiagnosticWarning, NeverWakesWarning
 
 LoopOfTest = Callable[[pytest.Item], "asyncio.AbstractEventLoop | None"]
 
@@ -275,7 +275,8 @@ class DiagnosticsPlugin:
         if stuck:
             STUCK_RUNS.clear()
         if report.failed and call.excinfo is not None:
-            if isinstance(call.excinfo.value, DiagnosticError):  # its message tells it all
+            if isinstance(call.excinfo.value, (DiagnosticError, DiagnosticWarning)):
+                # the message tells the whole story; the plugin's frames are hidden
                 _compat.drop_hidden_frames_note(report.longrepr)
             # Imported here: only a failed test is looked at for mixed loops.
             from pytest_asyncio.diagnostics import mixed_loops
