@@ -32,17 +32,28 @@ import types
 import weakref
 from collections.abc import Callable, Coroutine, Generator
 from types import FrameType
-from typing import Any, Generic, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
 
 from pytest_asyncio import _asyncio_compat, _messages, _tasks
-from pytest_asyncio._awaits import Chain
 from pytest_asyncio._interrupts import INTERRUPTS
 from pytest_asyncio._settings import Severity
 from pytest_asyncio._watchdog import WATCHDOG
 from pytest_asyncio.clock import wakers
 from pytest_asyncio.errors import NeverWakesError
 
+if TYPE_CHECKING:
+    from pytest_asyncio._awaits import Chain
+
 T = TypeVar("T")
+
+
+def _chain(task: asyncio.Task[Any]) -> Chain:
+    """What ``task`` awaits, for a report. The await walker is imported here,
+    on first use: a session whose tests pass never needs it."""
+    from pytest_asyncio._awaits import Chain
+
+    return Chain(task)
+
 
 #: Seconds a cancelled task may take to finish (its ``finally`` blocks and
 #: ``async with`` exits) before the plugin stops waiting for it.
@@ -362,7 +373,7 @@ class TaskRun:
             self.escaped = exc
             self.waiting = _tasks.waiting_at(task, exc)
             if not task.done() and self.chain is None:
-                self.chain = Chain(task)
+                self.chain = _chain(task)
 
     def _arm(self, delay: float, callback: Callable[[], None]) -> None:
         if self._timer is not None:
@@ -373,7 +384,7 @@ class TaskRun:
         if self.task.done():
             return
         task = self.task
-        chain = Chain(task)
+        chain = _chain(task)
         verdict = _messages.wake_verdict(wakers.what_may_wake(self.loop))
         self.expired = chain.text(), _tasks.others(task, chain.tasks), verdict
         task.cancel()
@@ -389,7 +400,7 @@ class TaskRun:
         """
         if self.task.done():
             return
-        self.refused = Chain(self.task).text()
+        self.refused = _chain(self.task).text()
         _abandon(self.task, _AGAIN if pressed_again else _REPORTED)
         self.loop.stop()
 
@@ -405,7 +416,7 @@ class TaskRun:
         severity = CANNOT_WAKE.severity()
         if severity == "off" or self.expired is not None:
             return
-        self.never_wakes = Chain(task)
+        self.never_wakes = _chain(task)
         frame = _tasks.suspended_in(task)
         if frame is not None:
             self.woke_at = (frame.f_code.co_filename, frame.f_lineno)
@@ -449,7 +460,7 @@ class TaskRun:
         if self._heard == 1:  # as asyncio.Runner: cancel, let it unwind
             frame = _tasks.suspended_in(self.task)
             self._pressed_at = None if frame is None else (frame, frame.f_lineno)
-            self.chain = Chain(self.task)
+            self.chain = _chain(self.task)
             self.task.cancel()
             self._arm(CANCEL_GRACE, self._give_up)
         else:  # pressed again: stop waiting
