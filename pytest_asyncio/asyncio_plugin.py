@@ -325,12 +325,12 @@ class TestRuns:
         """Hand the test its loop before pytest fills fixtures (see ``loops.direct``)."""
         direct = state.direct
         assert direct is not None
-        provided = direct.provide(item, self.fixture_setup.settings.debug, self.diagnostics.watch)
-        if provided is None:  # the first test of a wider loop: pytest sets it up
+        lent = direct.provide(item, self.fixture_setup.settings.debug, self.diagnostics.watch)
+        if lent is None:  # the first test of a wider loop: pytest sets it up
             return
-        loop, close = provided
-        if close is not None:  # made now
-            state.direct_loop, state.close_direct = loop, close
+        loop = lent.loop
+        if lent.maker is not None:  # made now, for this test
+            state.lent = lent
             in_use = self.fixture_setup.loops_in_use()
             self.left_current.close_before(item, direct.name, loop, in_use)
         if state.test is not None and state.test.virtual_clock:
@@ -409,12 +409,12 @@ class TestRuns:
         """Close a loop :meth:`_use_direct_loop` made, after the test's fixtures."""
         __tracebackhide__ = True
         state = self.fixture_setup.running
-        close = state.close_direct if state is not None else None
-        if state is None or close is None:
+        lent = state.lent if state is not None else None
+        if state is None or lent is None:
             return
-        state.close_direct = state.direct_loop = None
+        state.lent = None
         try:
-            close()
+            lent.close()
         finally:  # report what the loop's exception handler got while closing
             self.diagnostics.pytest_runtest_teardown(item)
 

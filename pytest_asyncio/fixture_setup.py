@@ -145,11 +145,8 @@ class FixtureSetup:
             return (yield)
         function = fixturedef.func
         running = self.running  # read once: this hook runs for every fixture
-        direct = running.direct if running is not None else None
-        if direct is not None and running is not None and direct.name == fixturedef.argname:
-            direct_loop = running.direct_loop  # the loop made for the running test itself
-        else:
-            direct_loop = None
+        lent = running.lent if running is not None else None
+        direct_loop = lent.value_for(fixturedef.argname) if lent is not None else None
         if direct_loop is not None:  # asked for by name at run time
             fixturedef.func = functools.partial(_identity, direct_loop)
         else:

@@ -7,14 +7,13 @@ the public API only: pytest loads the plugin itself through its entry point.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol, final
 
 import pytest
 
 if TYPE_CHECKING:
     from pytest_asyncio.loops.choose import FixturePlan
-    from pytest_asyncio.loops.direct import DirectLoop
+    from pytest_asyncio.loops.direct import DirectLoop, Lent
     from pytest_asyncio.markers import AsyncTest
 
 #: The name the plugin object is registered under with pytest's plugin manager.
@@ -25,16 +24,15 @@ PLUGIN_NAME = "asyncio-plugin"
 class ItemState:  # not a dataclass: 4x cheaper to import
     """Everything the plugin decides about one test, in one place: ``item.stash[STATE]``.
 
-    Made at collection for every test function; the last two attributes are
+    Made at collection for every test function; the last attribute is
     filled while the test runs.
     """
 
     __slots__ = (
-        "close_direct",
         "direct",
-        "direct_loop",
         "fixture_loops",
         "item",
+        "lent",
         "marked_sync",
         "test",
     )
@@ -57,9 +55,8 @@ class ItemState:  # not a dataclass: 4x cheaper to import
         #: async test (shared with the tests of the same fixture closure);
         #: ``None`` until planned (a sync test: as its first async fixture runs).
         self.fixture_loops: FixturePlan | None = None
-        #: While the test runs: the loop handed to it directly, and what closes it.
-        self.direct_loop: asyncio.AbstractEventLoop | None = None
-        self.close_direct: Callable[[], None] | None = None
+        #: While the test runs: the loop made for it and handed to it directly.
+        self.lent: Lent | None = None
 
 
 #: The plugin's record of a test, made at collection.

@@ -135,23 +135,21 @@ class DirectLoop:  # slotted, not a NamedTuple: cheaper to import (no generated 
             return None
         return cls(name, fixturedef, maker)
 
-    def provide(
-        self, item: pytest.Function, debug: bool, watch: Watch
-    ) -> tuple[asyncio.AbstractEventLoop, Callable[[], None] | None] | None:
+    def provide(self, item: pytest.Function, debug: bool, watch: Watch) -> Lent | None:
         """Hand the test its loop: in its fixture values, where pytest then
         leaves the loop fixture alone.
 
         Called before pytest sets up the test's fixtures.
 
-        :returns: the loop and what closes it (``None`` for a wider loop's);
-            ``None`` when pytest must set the fixture up (nothing cached).
+        :returns: the loop lent to the test; ``None`` when pytest must set
+            the fixture up (a wider loop with nothing cached).
         """
         if self.maker is None:
             found, value = _compat.cached_fixture_value(self.fixturedef)
             if not found or not isinstance(value, asyncio.AbstractEventLoop):
                 return None
             _compat.prefill_fixture(item, self.name, value)
-            return value, None
+            return Lent(self.name, value)
         maker = self._instance(item)
         loop = maker.setup()
         problem = refusal(self.name, loop)
@@ -161,15 +159,7 @@ class DirectLoop:  # slotted, not a NamedTuple: cheaper to import (no generated 
             loop.set_debug(True)
         check = watch(loop, self.name, "function", item.nodeid)
         _compat.prefill_fixture(item, self.name, loop)
-
-        def close() -> None:
-            __tracebackhide__ = True  # a diagnostics error is the report, not these frames
-            try:
-                check()
-            finally:
-                maker.teardown(loop)
-
-        return loop, close
+        return Lent(self.name, loop, maker, check)
 
     def _instance(self, item: pytest.Function) -> LoopFixture:
         """What the fixture's ``from_request`` would make: the plugin's own,
@@ -181,6 +171,44 @@ class DirectLoop:  # slotted, not a NamedTuple: cheaper to import (no generated 
             # overridden (checked in of()), without its per-test lookup.
             return cls(policy=None)
         return cls.from_request(cast(pytest.FixtureRequest, RequestView(item, self.name)))
+
+
+class Lent:
+    """A loop handed to one test on the direct path, from its setup to its teardown."""
+
+    __slots__ = ("check", "loop", "maker", "name")
+
+    def __init__(
+        self,
+        name: str,
+        loop: asyncio.AbstractEventLoop,
+        maker: LoopFixture | None = None,
+        check: Callable[[], None] | None = None,
+    ) -> None:
+        #: The loop fixture's name, and the loop the test got as its value.
+        self.name = name
+        self.loop = loop
+        #: What made the loop for this test alone, and closes it; ``None``
+        #: for a wider loop, which pytest holds and closes.
+        self.maker = maker
+        #: The diagnostics' check, run right before the loop closes.
+        self.check = check
+
+    def value_for(self, name: str) -> asyncio.AbstractEventLoop | None:
+        """The loop, if ``name`` is its fixture (a fixture asking for it by name)."""
+        return self.loop if name == self.name else None
+
+    def close(self) -> None:
+        """After the test's teardown: the diagnostics' check, then close a loop made for it."""
+        __tracebackhide__ = True  # a diagnostics error is the report, not these frames
+        maker, check = self.maker, self.check
+        if maker is None:
+            return
+        try:
+            if check is not None:
+                check()
+        finally:
+            maker.teardown(self.loop)
 
 
 def _own_from_request(cls: type[LoopFixture]) -> bool:
