@@ -340,30 +340,37 @@ class Bench:
         The difference of two suites of the same shape cancels what a
         session costs once; the sync twin's slope (pytest's own per-test
         cost) is taken off the async one's, leaving what the plugin costs
-        per test. Each ratio row ends with the floor: what bare asyncio
-        takes for the same loop work, over the --vs plugin's per-test cost.
+        per test. Each ratio row ends with the floor, measured in the same
+        rounds: the floor suite's slope less the sync twin's, both with
+        ``-p no:asyncio`` (see ``suites.write_workload``), over the --vs
+        plugin's per-test cost.
         """
-        floors = asyncio_floors(self.args.python, self.env)
         lines = []
         for workload in self.args.slope_workloads:
             for label, uncached in BYTECODE:
-                lines += self.slope_rows(workload, label, uncached, floors[workload])
+                lines += self.slope_rows(workload, label, uncached)
         return "\n".join(lines)
 
-    def slope_rows(self, workload: str, label: str, uncached: bool, floor: float) -> list[str]:
+    def slope_rows(self, workload: str, label: str, uncached: bool) -> list[str]:
         """One workload's slope rows for one bytecode setting (and its --vs and ratio rows)."""
         sizes = self.args.slope
         root = self.root / f"slope-{label}"
         dirs = {
             (kind, size): suites.write_workload(root / str(size), workload, kind, size)
-            for kind in KINDS
+            for kind in (*KINDS, "floor")
             for size in sizes
         }
         runs: dict[str, Callable[[], float]] = {}
         for prefix, python in self.pythons().items():
             command = self.pytest(python=python)
-            for (kind, size), directory in dirs.items():
-                runs[f"{prefix}{kind} {size}"] = self.bytecode_run(command, directory, uncached)
+            for kind in KINDS:
+                for size in sizes:
+                    directory = dirs[kind, size]
+                    runs[f"{prefix}{kind} {size}"] = self.bytecode_run(command, directory, uncached)
+        bare = self.pytest(plugin=False)  # pytest and asyncio alone
+        for kind, prefix in (("floor", "floor "), ("sync", "bare ")):
+            for size in sizes:
+                runs[f"{prefix}{size}"] = self.bytecode_run(bare, dirs[kind, size], uncached)
         times = self.interleave(runs)
         lines, costs, bests = [], [], []
         for prefix in self.pythons():
@@ -379,6 +386,19 @@ class Bench:
                 f"{'slope ' + workload + ' ' + prefix:<14}{label:<9} µs/test{medians}"
                 f"  cost{spread(costs[-1], '7.1f')}  best-of {bests[-1]:7.1f}"
             )
+        floors = [
+            f - s
+            for f, s in zip(
+                per_test_slopes(times, "floor", sizes),
+                per_test_slopes(times, "bare", sizes),
+                strict=True,
+            )
+        ]
+        floor = statistics.median(floors)
+        lines.append(
+            f"{'slope ' + workload + ' floor':<14}{label:<9} µs/test pytest and bare asyncio,"
+            f" no plugin{spread(floors, '7.1f')}"
+        )
         if len(costs) == 2 and statistics.median(costs[1]) > 0:
             ratio = ratio_row(costs, bests)
             of_theirs = floor / statistics.median(costs[1])
@@ -501,38 +521,6 @@ import importlib.util
 spec = importlib.util.find_spec("pytest_asyncio")
 print(*((spec and spec.submodule_search_locations) or []), sep="\\n")
 """
-
-_FLOOR_PROBE = """
-import asyncio, timeit
-
-async def nothing():
-    pass
-
-def round_trip():
-    loop = asyncio.new_event_loop()
-    loop.run_until_complete(nothing())
-    loop.close()
-
-loop = asyncio.new_event_loop()
-trip = min(timeit.repeat(round_trip, number=200, repeat=5)) / 200
-run = min(timeit.repeat(lambda: loop.run_until_complete(nothing()), number=1000, repeat=5)) / 1000
-loop.close()
-print(trip * 1e6, run * 1e6)
-"""
-
-
-def asyncio_floors(python: str, env: dict[str, str]) -> dict[str, float]:
-    """What bare asyncio takes, in µs, for each workload's loop work per test.
-
-    a: make a loop, run the test's coroutine, close the loop; b: the same,
-    plus four more runs (two fixtures, an async generator's setup and its
-    teardown); c and c2: one run on a loop already open.
-    """
-    done = subprocess.run(
-        [python, "-c", _FLOOR_PROBE], env=env, capture_output=True, text=True, cwd="/"
-    )
-    trip, run = (float(value) for value in done.stdout.split()) if done.returncode == 0 else (0, 0)
-    return {"a": trip, "b": trip + 4 * run, "c": run, "c2": run}
 
 
 def describe_machine(python: str, env: dict[str, str]) -> str:

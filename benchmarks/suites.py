@@ -16,6 +16,8 @@ from pathlib import Path
 MODULE_SIZE = 500
 
 _INI = "[pytest]\nasyncio_default_fixture_loop_scope = function\n"
+#: The floor suites run with ``-p no:asyncio``: the marker is only declared.
+_FLOOR_INI = "[pytest]\nmarkers =\n    asyncio\n"
 _AUTO_INI = _INI + "asyncio_mode = auto\n"
 
 _FIXTURES = {
@@ -63,6 +65,73 @@ _TESTS = {
     ("c", "sync"): "def test_{i}():\n    pass\n",
     ("c2", "async"): "@pytest.mark.asyncio\nasync def test_{i}():\n    pass\n",
     ("c2", "sync"): "def test_{i}():\n    pass\n",
+}
+
+#: Workloads a, b and c with no plugin at all: the sync twins' tests keep the
+#: async tests' marks, and their bodies and fixtures do the same loop work
+#: with bare asyncio, as ``asyncio.Runner`` would (a task per coroutine,
+#: ``run_until_complete``). What pytest and asyncio alone cost for a
+#: workload: no plugin can run it for less.
+_FLOOR_HEADER = """import asyncio
+import atexit
+
+import pytest
+
+
+async def _value(value):
+    return value
+
+
+def _run(loop, coro):
+    return loop.run_until_complete(loop.create_task(coro))
+
+
+def _in_fresh_loop(coro):
+    loop = asyncio.new_event_loop()
+    try:
+        return _run(loop, coro)
+    finally:
+        loop.close()
+"""
+
+_FLOOR_FIXTURES = """
+@pytest.fixture
+def loop():
+    loop = asyncio.new_event_loop()
+    yield loop
+    loop.close()
+
+
+@pytest.fixture
+def first(loop):
+    return _run(loop, _value(1))
+
+
+@pytest.fixture
+def second(loop):
+    return _run(loop, _value(2))
+
+
+@pytest.fixture
+def third(loop):
+    yield _run(loop, _value(3))
+    _run(loop, _value(None))
+"""
+
+#: A loop per module, closed at exit (a fixture would cost each test a lookup).
+_FLOOR_MODULE_LOOP = """LOOP = asyncio.new_event_loop()
+atexit.register(LOOP.close)
+"""
+
+_FLOOR_TESTS = {
+    "a": "@pytest.mark.asyncio\ndef test_{i}():\n    _in_fresh_loop(_value(None))\n",
+    "b": (
+        "@pytest.mark.asyncio\ndef test_{i}(loop, first, second, third):\n"
+        "    assert _run(loop, _value(first + second + third)) == 6\n"
+    ),
+    "c": (
+        '@pytest.mark.asyncio(loop_scope="module")\ndef test_{i}():\n    _run(LOOP, _value(None))\n'
+    ),
 }
 
 #: Workload c2: each module shares one loop through an ``event_loop`` override,
@@ -116,8 +185,13 @@ asyncio.run(timed_body())
 def write_workload(root: Path, workload: str, flavour: str, count: int) -> Path:
     """Write workload ``a``, ``b`` or ``c`` in its ``async`` or ``sync`` flavour.
 
+    Or its ``floor``: the marked tests doing the same loop work with bare
+    asyncio, to run with ``-p no:asyncio`` (workload ``c2``'s is ``c``'s).
+
     :returns: the directory to run pytest in.
     """
+    if flavour == "floor":
+        return _write_floor(root, "c" if workload == "c2" else workload, count)
     directory = _fresh_dir(root / f"{workload}-{flavour}", _INI)
     header = "import pytest\nimport pytest_asyncio\n"
     if workload == "b":
@@ -125,6 +199,18 @@ def write_workload(root: Path, workload: str, flavour: str, count: int) -> Path:
     if workload == "c2" and flavour == "async":
         header += _MODULE_LOOP
     template = _TESTS[(workload, flavour)]
+    _write_modules(directory, count, header, lambda i: template.format(i=i))
+    return directory
+
+
+def _write_floor(root: Path, workload: str, count: int) -> Path:
+    directory = _fresh_dir(root / f"{workload}-floor", _FLOOR_INI)
+    header = _FLOOR_HEADER
+    if workload == "b":
+        header += _FLOOR_FIXTURES
+    if workload == "c":
+        header += "\n\n" + _FLOOR_MODULE_LOOP
+    template = _FLOOR_TESTS[workload]
     _write_modules(directory, count, header, lambda i: template.format(i=i))
     return directory
 
