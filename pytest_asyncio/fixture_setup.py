@@ -145,8 +145,8 @@ class FixtureSetup:
             return (yield)
         function = fixturedef.func
         running = self.running  # read once: this hook runs for every fixture
-        lent = running.lent if running is not None else None
-        direct_loop = lent.value_for(fixturedef.argname) if lent is not None else None
+        lent = running.lent if running is not None else None  # see loops.direct
+        direct_loop = lent.loop if lent is not None and lent.name == fixturedef.argname else None
         if direct_loop is not None:  # asked for by name at run time
             fixturedef.func = functools.partial(_identity, direct_loop)
         else:

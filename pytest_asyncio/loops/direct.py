@@ -194,10 +194,6 @@ class Lent:
         #: The diagnostics' check, run right before the loop closes.
         self.check = check
 
-    def value_for(self, name: str) -> asyncio.AbstractEventLoop | None:
-        """The loop, if ``name`` is its fixture (a fixture asking for it by name)."""
-        return self.loop if name == self.name else None
-
     def close(self) -> None:
         """After the test's teardown: the diagnostics' check, then close a loop made for it."""
         __tracebackhide__ = True  # a diagnostics error is the report, not these frames
