@@ -1,12 +1,43 @@
 """pytest-asyncio: test asyncio code with pytest."""
 
 import importlib as _importlib
+import sys as _sys
 import types as _types
+from importlib import machinery as _machinery
 from importlib import metadata as _metadata
+from importlib import util as _util
 from typing import TYPE_CHECKING
 
+
+def _import_past_finders(name: str) -> _types.ModuleType:
+    """Import the package's submodule ``name`` from the package's own directory,
+    asking none of the finders in ``sys.meta_path``.
+
+    For ``_compat``, which takes the package's modules off pytest's assertion
+    rewriting: imported the usual way, it would be the one module (with this
+    one) that pytest's hook rewrites, parsing and compiling its source again
+    in every session that writes no bytecode. ``PathFinder`` is the finder
+    that the usual import ends with for a package's modules.
+    """
+    full_name = f"{__name__}.{name}"
+    spec = _machinery.PathFinder.find_spec(full_name, __path__)
+    if spec is None or spec.loader is None:  # not in a directory (a zip of its own loader)
+        return _importlib.import_module(full_name)
+    module = _util.module_from_spec(spec)
+    _sys.modules[full_name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del _sys.modules[full_name]
+        raise
+    return module
+
+
 # First: importing _compat takes the package's modules off pytest's assertion rewriting.
-from pytest_asyncio import _compat as _compat
+if TYPE_CHECKING:
+    from pytest_asyncio import _compat as _compat
+else:
+    _compat = _import_past_finders("_compat")
 
 # The rest past pytest's rewriting hooks, which would only hand each module back.
 with _compat.outside_rewriting():

@@ -18,7 +18,7 @@ from _pytest.assertion.rewrite import AssertionRewritingHook
 
 # The package's first import, read before it can take the package off. (An
 # editable install's top package is found by its own finder, never rewritten.)
-BOOTSTRAP = ["pytest_asyncio", "pytest_asyncio._compat"]
+BOOTSTRAP = ["pytest_asyncio"]
 
 
 def rewritten(name):
@@ -29,7 +29,7 @@ def rewritten(name):
 async def test_the_plugin_modules_are_plain_python():
     ours = sorted(name for name in sys.modules if name.startswith("pytest_asyncio"))
     assert "pytest_asyncio.plugin" in ours
-    assert rewritten("pytest_asyncio._compat")  # the mark was in force
+    assert rewritten("marked_too")  # a package given with -p is marked, as ours was
     assert [name for name in ours if rewritten(name) and name not in BOOTSTRAP] == []
 
 
@@ -48,8 +48,11 @@ def test_a_marked_package_imports_unrewritten_and_works(
     first import, as pytest does for the packages of an installed wheel."""
     monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", dont_write_bytecode)
     pytester.makepyfile(test_inner=INNER_TEST)
+    pytester.mkpydir("marked_too")
     others = ("hypothesispytest", "xdist", "xdist.looponfail", "anyio", "cacheprovider")
     switched_off = [arg for name in others for arg in ("-p", f"no:{name}")]
-    result = pytester.runpytest_subprocess("-p", "pytest_asyncio", *switched_off)
+    result = pytester.runpytest_subprocess(
+        "-p", "marked_too", "-p", "pytest_asyncio", *switched_off
+    )
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["*assert [[]1, 2[]] == [[]1, 2, 3[]]*"])
