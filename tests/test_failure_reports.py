@@ -19,6 +19,16 @@ if TYPE_CHECKING:
 
 HIDDEN_NOTE = "*traceback entries are hidden*"
 
+#: A test that leaves a task pending, which the diagnostics report.
+LEAKS_A_TASK = """
+import asyncio
+import pytest
+
+@pytest.mark.asyncio
+async def test_leaks():
+    asyncio.get_running_loop().create_task(asyncio.sleep(10))
+"""
+
 
 def assert_plain(result: pytest.RunResult) -> None:
     result.stdout.no_fnmatch_line(HIDDEN_NOTE)
@@ -115,16 +125,7 @@ def test_a_bad_marker_argument(pytester: pytest.Pytester, run_clean: RunClean) -
 
 
 def test_a_diagnostics_error(pytester: pytest.Pytester, run_clean: RunClean) -> None:
-    pytester.makepyfile(
-        """
-        import asyncio
-        import pytest
-
-        @pytest.mark.asyncio
-        async def test_leaks():
-            asyncio.get_running_loop().create_task(asyncio.sleep(10))
-        """
-    )
+    pytester.makepyfile(LEAKS_A_TASK)
     result = run_clean("-o", "asyncio_diagnostics=error")
     result.assert_outcomes(passed=1, errors=1)
     result.stdout.fnmatch_lines(["E   pytest_asyncio.LeakedTaskError: 1 task still pending*"])
@@ -134,16 +135,7 @@ def test_a_diagnostics_error(pytester: pytest.Pytester, run_clean: RunClean) -> 
 def test_a_diagnostics_warning_raised_as_an_error(
     pytester: pytest.Pytester, run_clean: RunClean
 ) -> None:
-    pytester.makepyfile(
-        """
-        import asyncio
-        import pytest
-
-        @pytest.mark.asyncio
-        async def test_leaks():
-            asyncio.get_running_loop().create_task(asyncio.sleep(10))
-        """
-    )
+    pytester.makepyfile(LEAKS_A_TASK)
     result = run_clean("-o", "asyncio_diagnostics=warn")
     result.assert_outcomes(passed=1, errors=1)
     result.stdout.fnmatch_lines(["E   pytest_asyncio.LeakedTaskWarning: 1 task still pending*"])
@@ -151,16 +143,7 @@ def test_a_diagnostics_warning_raised_as_an_error(
 
 
 def test_full_trace_still_shows_every_frame(pytester: pytest.Pytester, run_clean: RunClean) -> None:
-    pytester.makepyfile(
-        """
-        import asyncio
-        import pytest
-
-        @pytest.mark.asyncio
-        async def test_leaks():
-            asyncio.get_running_loop().create_task(asyncio.sleep(10))
-        """
-    )
+    pytester.makepyfile(LEAKS_A_TASK)
     result = run_clean("-o", "asyncio_diagnostics=error", "--full-trace")
     result.assert_outcomes(passed=1, errors=1)
     result.stdout.fnmatch_lines(["*pytest_asyncio/*.py:*", "E*pytest_asyncio.LeakedTaskError*"])
