@@ -222,11 +222,11 @@ def _new_task(
     context: contextvars.Context | None,
 ) -> asyncio.Task[T]:
     if context is None:
-        return loop.create_task(coro)
+        return _tasks.plugins_task(loop, coro)
     if sys.version_info >= (3, 11):
-        return loop.create_task(coro, context=context)
+        return _tasks.plugins_task(loop, coro, context=context)
     # a 3.10 task runs in a copy of the context it is created in
-    return context.run(loop.create_task, InContext(coro, context))
+    return context.run(_tasks.plugins_task, loop, InContext(coro, context))
 
 
 def _cancelled(error: BaseException | None, description: str) -> TaskCancelled:
@@ -494,7 +494,7 @@ def finish(
     Ctrl-C stops the wait at once; it is raised after the test's teardown
     (see ``_interrupts``), so the loop still gets closed.
     """
-    run = CleanupRun.run(loop.create_task(coro), limit)
+    run = CleanupRun.run(_tasks.plugins_task(loop, coro), limit)
     retrieve(run.task)
     if run.presses or isinstance(run.escaped, KeyboardInterrupt):
         INTERRUPTS.defer()

@@ -14,15 +14,16 @@ import linecache
 import os
 import sys
 import weakref
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Coroutine, Iterator
 from pathlib import Path
 from types import CodeType, FrameType, TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from pytest_asyncio import _asyncio_compat, _messages
 
 ASYNCIO_DIR = str(Path(asyncio.__file__).parent) + os.sep
 PLUGIN_DIR = str(Path(__file__).parent) + os.sep
+T = TypeVar("T")
 _ASYNC_GEN_STEPS = ("async_generator_asend", "async_generator_athrow")
 #: Where a coroutine, an async generator and a generator keep their frame,
 #: and what they await.
@@ -67,6 +68,19 @@ def record_creation(loop: asyncio.AbstractEventLoop) -> None:
         loop.set_task_factory(_make_task)
     elif previous is not _make_task and not isinstance(previous, _ByFactory):
         loop.set_task_factory(_ByFactory(previous))
+
+
+def plugins_task(
+    loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, T], **kwargs: Any
+) -> asyncio.Task[T]:
+    """``loop.create_task(coro, **kwargs)`` for a coroutine the plugin runs (a
+    test's or a fixture's own), past the recording factory when that is the
+    loop's only factory: it would walk the stack only to find the plugin's
+    frame, which it never notes. The task is the one asyncio would make.
+    """
+    if loop.get_task_factory() is _make_task:
+        return asyncio.Task(coro, loop=loop, **kwargs)
+    return loop.create_task(coro, **kwargs)
 
 
 def _make_task(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Task[Any]:
