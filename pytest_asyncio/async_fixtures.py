@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 
-from pytest_asyncio import _compat, _messages
+from pytest_asyncio import _asyncio_compat, _compat, _messages
 from pytest_asyncio._interrupts import INTERRUPTS
 from pytest_asyncio._runner import RunFailed, run_coroutine
 from pytest_asyncio._settings import Settings
@@ -120,8 +120,11 @@ class AsyncFixture:
             if planned.handling is Handling.LEAVE:
                 return None
             return functools.partial(_refuse, _messages.undeclared_async_fixture(self.name, item))
-        timeout = test.timeout if test is not None else self.timeout
-        return functools.partial(self._stand_in, Activation(self, request, planned, timeout, item))
+        if test is not None:
+            activation = Activation(self, request, planned, test.timeout, item)
+        else:  # outside a test, or for a sync test (``running``)
+            activation = Activation(self, request, planned, self.timeout, item, running)
+        return functools.partial(self._stand_in, activation)
 
     def _plan(self, request: pytest.FixtureRequest, running: ItemState | None) -> FixtureLoop:
         """The plan for this fixture alone, where the test's plan has none
@@ -157,13 +160,16 @@ class AsyncFixture:
         loop: asyncio.AbstractEventLoop = request.getfixturevalue(name)
         if self.wide:  # a loop torn down early (a new loop factory) takes the fixture along
             _compat.finish_before(request, name, self.fixturedef)
+        sync_test = activation.sync_test
+        if sync_test is not None:
+            _make_current_for(sync_test, loop)
         return loop, function
 
 
 class Activation:
     """One activation of an async fixture: what its stand-in runs with."""
 
-    __slots__ = ("fixture", "item", "planned", "request", "timeout")
+    __slots__ = ("fixture", "item", "planned", "request", "sync_test", "timeout")
 
     def __init__(
         self,
@@ -172,6 +178,7 @@ class Activation:
         planned: FixtureLoop,
         timeout: float | None,
         item: pytest.Item | None,
+        sync_test: ItemState | None = None,
     ) -> None:
         self.fixture = fixture
         self.request = request
@@ -181,6 +188,8 @@ class Activation:
         self.timeout = timeout
         #: The test being set up, for messages and its loop.
         self.item = item
+        #: The record of the sync test being set up, if it is one.
+        self.sync_test = sync_test
 
     def __call__(self) -> str:
         """How messages name the fixture; only built for a message."""
@@ -236,6 +245,16 @@ def _iterate_async_generator(activation: Activation, /, **kwargs: Any) -> Iterat
         finally:
             if unpublish is not None:
                 unpublish()
+
+
+def _make_current_for(sync_test: ItemState, loop: asyncio.AbstractEventLoop) -> None:
+    """Make ``loop`` current for the rest of a sync test, as 0.21's ``event_loop``
+    and 1.x's runner did: the test's own code may drive it with
+    ``asyncio.get_event_loop().run_until_complete()``. The test's teardown
+    puts back the loop current before (``TestRuns.finish``)."""
+    if sync_test.saved_loop is None:
+        sync_test.saved_loop = _asyncio_compat.snapshot_current_loop()
+    _asyncio_compat.make_current(loop)
 
 
 def _refuse(message: str, **_arguments: object) -> NoReturn:

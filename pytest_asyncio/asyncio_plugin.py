@@ -385,11 +385,20 @@ class TestRuns:
                 if sync_next and saved is not None:
                     self._saved_loop = None
                     self._restore(saved)
+                self._restore_after_sync_test()
                 self.fixture_setup.running = None
                 self.diagnostics.end_of_test()
                 # Sync code next: Ctrl-C as Python handles it. And a Ctrl-C
                 # the teardown deferred is raised now that it is done.
                 INTERRUPTS.after_teardown(give_back=sync_next)
+
+    def _restore_after_sync_test(self) -> None:
+        """Put back the loop current before a sync test whose async fixtures
+        made theirs current (see ``async_fixtures``)."""
+        state = self.fixture_setup.running
+        if state is not None and state.saved_loop is not None:
+            saved, state.saved_loop = state.saved_loop, None
+            self._restore(saved)
 
     def _check_current_loop(
         self, item: pytest.Item, test: AsyncTest, saved: _asyncio_compat.CurrentLoop

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Protocol, final
 import pytest
 
 if TYPE_CHECKING:
+    from pytest_asyncio._asyncio_compat import CurrentLoop
     from pytest_asyncio.loops.choose import FixturePlan
     from pytest_asyncio.loops.direct import DirectLoop, Lent
     from pytest_asyncio.markers import AsyncTest
@@ -34,6 +35,7 @@ class ItemState:  # not a dataclass: 4x cheaper to import
         "item",
         "lent",
         "marked_sync",
+        "saved_loop",
         "test",
     )
 
@@ -57,6 +59,9 @@ class ItemState:  # not a dataclass: 4x cheaper to import
         self.fixture_loops: FixturePlan | None = None
         #: While the test runs: the loop made for it and handed to it directly.
         self.lent: Lent | None = None
+        #: A sync test whose async fixtures made their loop current: the
+        #: current loop from before, put back after its teardown.
+        self.saved_loop: CurrentLoop | None = None
 
 
 #: The plugin's record of a test, made at collection.

@@ -155,6 +155,62 @@ def test_sync_tests_can_use_them(pytester: pytest.Pytester, run_clean: RunClean)
     run_clean().assert_outcomes(passed=2)
 
 
+def test_a_sync_test_runs_with_their_loop_current(
+    pytester: pytest.Pytester, run_clean: RunClean
+) -> None:
+    """As with pytest-asyncio 0.21 and 1.x, a sync test's code can reach the
+    loop its async fixtures run on with ``asyncio.get_event_loop()``, and
+    drive it (a server started by the fixture answers); after the test the
+    loop current before is back."""
+    pytester.makepyfile(
+        """
+        import asyncio
+        import warnings
+        import pytest_asyncio
+
+        SEEN = []
+
+        async def answer(reader, writer):
+            writer.write(b"pong")
+            await writer.drain()
+            writer.close()
+
+        @pytest_asyncio.fixture
+        async def server():
+            server = await asyncio.start_server(answer, "127.0.0.1", 0)
+            yield asyncio.get_running_loop(), server.sockets[0].getsockname()[1]
+            server.close()
+            await server.wait_closed()
+
+        async def ask(port):
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            data = await reader.read()
+            writer.close()
+            await writer.wait_closed()
+            return data
+
+        def test_sync(server):
+            loop, port = server
+            assert asyncio.get_event_loop() is loop
+            assert loop.run_until_complete(ask(port)) == b"pong"
+            SEEN.append(loop)
+
+        def test_after():
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                try:
+                    current = asyncio.get_event_loop()
+                except RuntimeError:  # Python 3.14 makes none
+                    current = None
+            assert current is not SEEN[0]
+            if current is not None:
+                asyncio.set_event_loop(None)
+                current.close()
+        """
+    )
+    run_clean().assert_outcomes(passed=2)
+
+
 def test_methods_are_bound_to_the_test_instance(
     pytester: pytest.Pytester, run_clean: RunClean
 ) -> None:
