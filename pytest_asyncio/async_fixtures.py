@@ -90,7 +90,7 @@ class AsyncFixture:
         self.method = getattr(function, "__self__", None) is not None
         #: The name of a generator's step coroutine, from its first generator.
         self.step_name: str | None = None
-        generator = kind is Kind.ASYNC_GENERATOR
+        generator = kind == "async generator"
         self._stand_in = _iterate_async_generator if generator else _call_coroutine
 
     def stand_in(
@@ -116,8 +116,8 @@ class AsyncFixture:
                 planned = plan[self.fixturedef] = self._plan(request, running)
         else:
             planned = self._plan(request, None)
-        if planned.handling is not Handling.RUN:
-            if planned.handling is Handling.LEAVE:
+        if planned.handling != "run":
+            if planned.handling == "leave":
                 return None
             return functools.partial(_refuse, _messages.undeclared_async_fixture(self.name, item))
         if test is not None:

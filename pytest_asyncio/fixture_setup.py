@@ -118,7 +118,7 @@ class FixtureSetup:
                 provider=fixture_class(function) is not None,
                 is_loop=fixturedef.argname in self.loop_names,
                 adapted=None
-                if kind is Kind.SYNC
+                if kind == "sync"
                 else self._adapt(fixturedef, function, kind, declaration),
             )
         return plan

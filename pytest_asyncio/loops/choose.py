@@ -212,7 +212,7 @@ class LoopPlans:
                     function = fixturedef.func
                     known = self._kinds[fixturedef] = (kind_of(function), declared(function))
                 kind, declaration = known
-                if kind is not Kind.SYNC:
+                if kind != "sync":
                     plan[fixturedef] = self.decide(fixturedef, declaration, item, test_loop)
         return plan
 
@@ -235,7 +235,7 @@ class LoopPlans:
             scope, where there is no ``item``.
         """
         verdict = handling(declaration, self.mode, item, test_loop is not None)
-        if verdict is not Handling.RUN:
+        if verdict != "run":
             return FixtureLoop(verdict)
         try:
             choice = choose_loop(
