@@ -41,7 +41,6 @@ else:
 
 # The rest past pytest's rewriting hooks, which would only hand each module back.
 with _compat.outside_rewriting():
-    from pytest_asyncio.clock import ClockUnsupported, VirtualClock
     from pytest_asyncio.errors import (
         BlockedLoopError,
         DiagnosticError,
@@ -77,6 +76,7 @@ with _compat.outside_rewriting():
 
 if TYPE_CHECKING:
     from pytest_asyncio.asyncio_plugin import AsyncioPlugin
+    from pytest_asyncio.clock.virtual import ClockUnsupported, VirtualClock
     from pytest_asyncio.clock_switch import VirtualClockFixture
     from pytest_asyncio.markers import AsyncMarker, ProcessPoolMarker
 
@@ -132,12 +132,14 @@ __all__ = [
 
 #: Public names imported on first use: their modules bring in the plugin's
 #: machinery (collection, the test runs, the diagnostics), which a conftest
-#: that subclasses LoopFixture or a script that uses VirtualClock never needs.
-#: pytest imports them anyway when it loads the plugin.
+#: that subclasses LoopFixture or a script that uses VirtualClock never needs,
+#: or the virtual clock, which a session that never asks for it never loads.
 _ON_FIRST_USE = {
     "AsyncioPlugin": "pytest_asyncio.asyncio_plugin",
     "AsyncMarker": "pytest_asyncio.markers",
+    "ClockUnsupported": "pytest_asyncio.clock.virtual",
     "ProcessPoolMarker": "pytest_asyncio.markers",
+    "VirtualClock": "pytest_asyncio.clock.virtual",
     "VirtualClockFixture": "pytest_asyncio.clock_switch",
 }
 

@@ -38,7 +38,6 @@ from pytest_asyncio import _asyncio_compat, _messages, _tasks
 from pytest_asyncio._interrupts import INTERRUPTS
 from pytest_asyncio._settings import Severity
 from pytest_asyncio._watchdog import WATCHDOG
-from pytest_asyncio.clock import wakers
 from pytest_asyncio.errors import NeverWakesError
 
 if TYPE_CHECKING:
@@ -53,6 +52,14 @@ def _chain(task: asyncio.Task[Any]) -> Chain:
     from pytest_asyncio._awaits import Chain
 
     return Chain(task)
+
+
+def _wake_verdict(loop: asyncio.AbstractEventLoop) -> str:
+    """What could still wake ``loop``, as a report says it. Imported here, on
+    first use: only the reports of stuck and timed-out runs need it."""
+    from pytest_asyncio.clock import wakers
+
+    return _messages.wake_verdict(wakers.what_may_wake(loop))
 
 
 #: Seconds a cancelled task may take to finish (its ``finally`` blocks and
@@ -207,7 +214,7 @@ def _interrupted(run: TaskRun, description: str | Callable[[], str]) -> NoReturn
         if run.presses or isinstance(escaped, KeyboardInterrupt):
             INTERRUPTS.stuck = (_text(description), chain.text())
         elif escaped is not None and chain.waits:
-            verdict = _messages.wake_verdict(wakers.what_may_wake(run.loop))
+            verdict = _wake_verdict(run.loop)
             _add_note(escaped, _messages.waits_on(chain.waits, verdict))
             STUCK_RUNS.append(_text(description))
     if escaped is not None:  # e.g. pytest-timeout's failure, raised in a signal handler
@@ -385,7 +392,7 @@ class TaskRun:
             return
         task = self.task
         chain = _chain(task)
-        verdict = _messages.wake_verdict(wakers.what_may_wake(self.loop))
+        verdict = _wake_verdict(self.loop)
         self.expired = chain.text(), _tasks.others(task, chain.tasks), verdict
         task.cancel()
         self._arm(CANCEL_GRACE, self._give_up)

@@ -29,7 +29,7 @@ from pytest_asyncio import _asyncio_compat, _compat, _messages
 from pytest_asyncio._interrupts import INTERRUPTS
 from pytest_asyncio._runner import RunFailed, run_coroutine
 from pytest_asyncio._settings import Settings
-from pytest_asyncio.fixtures.declare import Declared, Handling, Kind
+from pytest_asyncio.fixtures.declare import Declared, Kind
 from pytest_asyncio.loops.choose import FixtureLoop, LoopPlans
 
 if TYPE_CHECKING:

@@ -26,7 +26,7 @@ from pytest_asyncio import _asyncio_compat, _compat, _messages
 from pytest_asyncio._interrupts import INTERRUPTS
 from pytest_asyncio._runner import RunFailed, close_loop
 from pytest_asyncio._settings import Mode, Settings
-from pytest_asyncio.clock.virtual import CLOCKS
+from pytest_asyncio.clock.live import CLOCKS
 from pytest_asyncio.clock_switch import SWITCH, ClockSwitch
 from pytest_asyncio.collection import Classifier, is_coroutine_test
 from pytest_asyncio.diagnostics.observer import DiagnosticsPlugin

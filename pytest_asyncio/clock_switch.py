@@ -9,7 +9,9 @@ runs, every loop that carries a clock runs on virtual time; while another
 test runs, those loops' time runs at real speed, on from where it stood, so
 a shared loop's time stays monotonic.
 
-Nothing here runs for a suite that never asks for the clock.
+Nothing here runs for a suite that never asks for the clock, and the
+clock itself (``pytest_asyncio.clock.virtual`` and its mechanics) is
+imported only when a test asks for it: the methods below import it.
 """
 
 from __future__ import annotations
@@ -23,14 +25,15 @@ import pytest
 from pytest_asyncio import _compat, _messages
 from pytest_asyncio._scopes import ScopeName
 from pytest_asyncio.clock import threads
-from pytest_asyncio.clock.virtual import FIXTURE_NAME, ClockUnsupported, VirtualClock, live_clocks
 from pytest_asyncio.fixtures.base import Fixture
 from pytest_asyncio.loops.choose import loop_class_in_force
 from pytest_asyncio.loops.fixture import LoopFixture
+from pytest_asyncio.markers import CLOCK_FIXTURE
 
 if TYPE_CHECKING:  # typing.Self is new in Python 3.11
     from typing_extensions import Self
 
+    from pytest_asyncio.clock.virtual import VirtualClock
     from pytest_asyncio.markers import AsyncTest
 
 
@@ -49,6 +52,8 @@ class ClockSwitch:
 
         :raises pytest.fail.Exception: if that loop cannot carry the clock.
         """
+        from pytest_asyncio.clock.virtual import live_clocks
+
         virtual = test is not None and test.virtual_clock
         self._item, self._test = (item, test) if virtual else (None, None)
         self._known_threads = threads.running()
@@ -85,6 +90,8 @@ class ClockSwitch:
 
         :returns: ``None`` once the clock is on ``loop``, else the message.
         """
+        from pytest_asyncio.clock.virtual import ClockUnsupported, VirtualClock
+
         clock = VirtualClock.of(loop)
         if clock is None:
             try:
@@ -112,14 +119,14 @@ SWITCH = pytest.StashKey[ClockSwitch]()
 
 
 @final  # the clock class is the extension point: LoopFixture.clock_class
-class VirtualClockFixture(Fixture[VirtualClock]):
+class VirtualClockFixture(Fixture["VirtualClock"]):
     """The ``virtual_clock`` fixture: the clock of the test's loop.
 
     Requesting it turns the virtual clock on for the test (as
     ``clock="virtual"`` on the marker does).
     """
 
-    name: ClassVar[str] = FIXTURE_NAME
+    name: ClassVar[str] = CLOCK_FIXTURE
     scope: ClassVar[ScopeName] = "function"
 
     def __init__(self, clock: VirtualClock) -> None:
@@ -132,6 +139,8 @@ class VirtualClockFixture(Fixture[VirtualClock]):
         if name is None:
             message = _messages.clock_fixture_needs_async_test(request.node.nodeid)
             _compat.fail_plainly(message)
+        from pytest_asyncio.clock.virtual import VirtualClock
+
         clock = VirtualClock.of(request.getfixturevalue(name))
         assert clock is not None, "the plugin puts the clock on the test's loop at setup"
         return cls(clock)

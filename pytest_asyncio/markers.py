@@ -20,11 +20,14 @@ from pytest_asyncio._settings import (
     parse_severity,
     parse_timeout,
 )
-from pytest_asyncio.clock.virtual import FIXTURE_NAME as CLOCK_FIXTURE
 from pytest_asyncio.hookspecs import is_implemented
 from pytest_asyncio.loops.choose import LoopChoice, choose_loop
 from pytest_asyncio.loops.fixture import LoopFixture
 from pytest_asyncio.loops.process_pool import ProcessPoolLoopFixture
+
+#: The fixture a test requests to read and drive its loop's clock
+#: (``VirtualClockFixture``); requesting it turns the clock on for the test.
+CLOCK_FIXTURE = "virtual_clock"
 
 _ACCEPTED = frozenset(
     {

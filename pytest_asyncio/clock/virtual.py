@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pytest_asyncio import _asyncio_compat, _messages
 from pytest_asyncio.clock import threads
+from pytest_asyncio.clock.live import CLOCKS
 from pytest_asyncio.clock.real_timers import RealTimers, is_plugin_callback
 from pytest_asyncio.clock.waits import Waits
 
@@ -31,16 +32,6 @@ if TYPE_CHECKING:  # typing.Self is new in Python 3.11
     from typing_extensions import Self
 
 T = TypeVar("T")
-
-#: The fixture a test requests to read and drive its loop's clock
-#: (``VirtualClockFixture``); requesting it turns the clock on for the test.
-FIXTURE_NAME = "virtual_clock"
-
-#: The clock of each loop that has one. Weak: a closed, forgotten loop goes.
-#: Empty unless a test asked for the virtual clock: checked before every test.
-CLOCKS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, VirtualClock] = (
-    weakref.WeakKeyDictionary()
-)
 
 #: ``advance()`` lets due callbacks run for at most this many loop iterations.
 _SETTLE_ROUNDS = 1000
@@ -131,7 +122,8 @@ class VirtualClock:
     @staticmethod
     def of(loop: asyncio.AbstractEventLoop) -> VirtualClock | None:
         """The clock installed on ``loop``, or ``None``."""
-        return CLOCKS.get(loop)
+        clock: VirtualClock | None = CLOCKS.get(loop)
+        return clock
 
     # -- reading and driving ------------------------------------------------
 
