@@ -27,19 +27,21 @@ import asyncio
 import signal
 import threading
 from types import FrameType
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 #: Presses ignored outside a run after the session was interrupted.
 _IGNORED_AFTER_INTERRUPT = 2
 
 
-class Pressable(Protocol):
-    """The run in progress: what it does on Ctrl-C, and when its loop finds
-    that nothing could ever wake it (the virtual clock tells it)."""
+if TYPE_CHECKING:  # for the type checker only: making a Protocol class costs every import
 
-    def press(self) -> None: ...
+    class Pressable(Protocol):
+        """The run in progress: what it does on Ctrl-C, and when its loop finds
+        that nothing could ever wake it (the virtual clock tells it)."""
 
-    def cannot_wake(self, loop: asyncio.AbstractEventLoop) -> None: ...
+        def press(self) -> None: ...
+
+        def cannot_wake(self, loop: asyncio.AbstractEventLoop) -> None: ...
 
 
 class Interrupts:

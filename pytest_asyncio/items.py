@@ -81,8 +81,10 @@ def loop_of_test(item: pytest.Item) -> asyncio.AbstractEventLoop | None:
     return loop if isinstance(loop, asyncio.AbstractEventLoop) else None
 
 
-class _Classifier(Protocol):
-    def would_run(self, item: pytest.Item) -> bool: ...
+if TYPE_CHECKING:  # for the type checker only: making a Protocol class costs every import
+
+    class _Classifier(Protocol):
+        def would_run(self, item: pytest.Item) -> bool: ...
 
 
 def is_async_test(item: pytest.Item) -> bool:
