@@ -12,7 +12,7 @@ It does what ``asyncio.Runner.run`` does: the coroutine becomes a task with
 drives the loop. So ``asyncio.current_task().get_coro()`` is the user's own
 coroutine, a task's repr names it, and the stack below it is asyncio's. (On
 Python 3.10, which has no ``context=``, a coroutine that must run in a given
-context is wrapped, see :class:`InContext`.)
+context is wrapped, see ``_in_context``.)
 
 What it adds (see :class:`TaskRun`): a cancelled task (at a timeout, on
 Ctrl-C, when the loop stopped under it) gets :data:`CANCEL_GRACE` seconds to
@@ -30,9 +30,9 @@ import contextvars
 import sys
 import types
 import weakref
-from collections.abc import Callable, Coroutine, Generator
+from collections.abc import Callable, Coroutine
 from types import FrameType
-from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from pytest_asyncio import _asyncio_compat, _messages, _tasks
 from pytest_asyncio._interrupts import INTERRUPTS
@@ -232,7 +232,10 @@ def _new_task(
         return _tasks.plugins_task(loop, coro)
     if sys.version_info >= (3, 11):
         return _tasks.plugins_task(loop, coro, context=context)
-    # a 3.10 task runs in a copy of the context it is created in
+    # A 3.10 task runs in a copy of the context it is created in. Imported
+    # here: later Pythons never need it, and making the class costs an import.
+    from pytest_asyncio._in_context import InContext
+
     return context.run(_tasks.plugins_task, loop, InContext(coro, context))
 
 
@@ -598,68 +601,3 @@ def cancel_pending_tasks(loop: asyncio.AbstractEventLoop) -> list[asyncio.Task[o
                 }
             )
     return pending
-
-
-class InContext(Coroutine[Any, Any, T], Generator[Any, Any, T], Generic[T]):
-    """An awaitable that runs each step of ``coro`` inside ``context`` (Python 3.10).
-
-    Python 3.11 added ``loop.create_task(coro, context=...)``. A Python 3.10
-    task always runs in a *copy* of the context it was created in, so a
-    fixture whose setup sets a variable and whose teardown resets it
-    (``var.reset(token)``, or a library's ``with`` block doing so) would run
-    its two halves in two different copies, and the reset would fail with
-    "created in a different Context". Writing the values back after each
-    step cannot help: a token is bound to the context object itself. So the
-    task drives the coroutine one step at a time and enters the given
-    context around each step, as on Python 3.11 and later.
-
-    It is the task's coroutine, and impersonates ``coro`` for what reads a
-    task's coroutine (``__qualname__``, ``cr_code``, ``cr_frame``,
-    ``cr_await``): a task's repr names the user's coroutine, and timeout and
-    leak reports show where the user's code is suspended. It is its own
-    iterator (``__await__`` returns it), hence a generator as well.
-    """
-
-    def __init__(self, coro: Coroutine[Any, Any, T], context: contextvars.Context) -> None:
-        self._coro = coro
-        self._context = context
-        # The coroutine's names, so that a task's repr names the user's code.
-        self.__name__ = getattr(coro, "__name__", type(coro).__name__)
-        self.__qualname__ = getattr(coro, "__qualname__", self.__name__)
-
-    def __await__(self) -> Generator[Any, Any, T]:
-        return self  # the generator protocol, by hand
-
-    def __iter__(self) -> InContext[T]:
-        return self
-
-    def __next__(self) -> Any:
-        return self.send(None)
-
-    def send(self, value: Any) -> Any:
-        """Resume the coroutine with ``value`` inside the context."""
-        return self._context.run(self._coro.send, value)
-
-    def throw(self, *exc_info: Any) -> Any:
-        """Raise an exception (e.g. a cancellation) into the coroutine inside the context."""
-        return self._context.run(self._coro.throw, *exc_info)
-
-    def close(self) -> None:
-        self._context.run(self._coro.close)
-
-    @property
-    def cr_code(self) -> Any:
-        return getattr(self._coro, "cr_code", None)
-
-    @property
-    def cr_running(self) -> bool:
-        return bool(getattr(self._coro, "cr_running", False))
-
-    @property
-    def cr_frame(self) -> FrameType | None:
-        frame: FrameType | None = getattr(self._coro, "cr_frame", None)
-        return frame
-
-    @property
-    def cr_await(self) -> Any:
-        return getattr(self._coro, "cr_await", None)

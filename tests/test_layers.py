@@ -31,6 +31,7 @@ FLOORS: dict[str, int] = {
     "_compat": 2,
     "_asyncio_compat": 2,
     "_interrupts": 2,
+    "_in_context": 2,
     # 3. mechanics: tasks described, stuck tasks followed, the watchdog, the clock
     "_tasks": 3,
     "_awaits": 3,
