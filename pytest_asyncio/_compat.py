@@ -160,7 +160,7 @@ def visible_closure(
     return found
 
 
-_VISIBLE = pytest.StashKey[dict[tuple[object, str], Sequence[Any]]]()
+_VISIBLE: pytest.StashKey[dict[tuple[object, str], Sequence[Any]]] = pytest.StashKey()
 
 
 def fixturedefs_of(item: pytest.Function, name: str) -> Sequence[Any]:

@@ -115,7 +115,7 @@ class ClockSwitch:
         return loop_class_in_force(item, base, LoopFixture).clock_class
 
 
-SWITCH = pytest.StashKey[ClockSwitch]()
+SWITCH: pytest.StashKey[ClockSwitch] = pytest.StashKey()
 
 
 @final  # the clock class is the extension point: LoopFixture.clock_class

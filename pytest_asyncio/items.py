@@ -65,7 +65,7 @@ class ItemState:  # not a dataclass: 4x cheaper to import
 
 
 #: The plugin's record of a test, made at collection.
-STATE = pytest.StashKey[ItemState]()
+STATE: pytest.StashKey[ItemState] = pytest.StashKey()
 
 
 def async_test_of(item: pytest.Item) -> AsyncTest | None:

@@ -255,7 +255,7 @@ class LoopPlans:
 
 #: The plugin object's classes behind its own loop fixtures, by fixture name
 #: (``AsyncioPlugin.loop_class``...); written at configure time.
-PLUGIN_LOOP_CLASSES = pytest.StashKey[dict[str, type[LoopFixture]]]()
+PLUGIN_LOOP_CLASSES: pytest.StashKey[dict[str, type[LoopFixture]]] = pytest.StashKey()
 
 
 def loop_class_in_force(

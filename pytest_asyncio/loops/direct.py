@@ -57,7 +57,7 @@ _LOOP_FROM_REQUEST = LoopFixture.from_request.__func__  # type: ignore[attr-defi
 
 _POOL_FROM_REQUEST = ProcessPoolLoopFixture.from_request.__func__  # type: ignore[attr-defined]
 
-_DECISIONS = pytest.StashKey[dict[tuple[object, str], "DirectLoop | None"]]()
+_DECISIONS: pytest.StashKey[dict[tuple[object, str], DirectLoop | None]] = pytest.StashKey()
 
 #: Watches a loop and returns the check to run right before it is torn down.
 Watch = Callable[[asyncio.AbstractEventLoop, str, str, str], Callable[[], None]]
