@@ -3,6 +3,7 @@
 import importlib as _importlib
 import sys as _sys
 import types as _types
+import weakref as _weakref
 from importlib import machinery as _machinery
 from importlib import metadata as _metadata
 from importlib import util as _util
@@ -148,6 +149,10 @@ _ON_FIRST_USE = {
 #: read their source (the docs' autodoc finds ``#:`` comments through it).
 _DEFINED_IN: dict[str, str] = {}
 
+#: The classes and functions already renamed: each is renamed once, so that
+#: a tool that points one back at its module (the docs) keeps it that way.
+_SHOWN: _weakref.WeakSet[object] = _weakref.WeakSet()
+
 
 def _show_as_public(name: str, value: object) -> object:
     """Make a public class or function say ``pytest_asyncio.<name>`` in ``repr``,
@@ -155,7 +160,8 @@ def _show_as_public(name: str, value: object) -> object:
 
     The one place that does so, for every class and function in ``__all__``.
     """
-    if isinstance(value, (type, _types.FunctionType)):
+    if isinstance(value, (type, _types.FunctionType)) and value not in _SHOWN:
+        _SHOWN.add(value)
         _DEFINED_IN.setdefault(name, value.__module__)
         value.__module__ = __name__
         value.__qualname__ = name
@@ -175,14 +181,14 @@ if not TYPE_CHECKING:  # type checkers see the imports above, and no catch-all a
 
     def __getattr__(name: str) -> object:
         if name == "__version__":
-            value: object = _version()
-        else:
-            module = _ON_FIRST_USE.get(name)
-            if module is None:
-                raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-            value = _show_as_public(name, getattr(_importlib.import_module(module), name))
-        globals()[name] = value
-        return value
+            version = globals()[name] = _version()
+            return version
+        module = _ON_FIRST_USE.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        # Not kept here: pytester's in-process runs drop the modules a run
+        # imported, and the next run's plugin code imports them anew.
+        return _show_as_public(name, getattr(_importlib.import_module(module), name))
 
     def __dir__() -> list[str]:
         return sorted({*globals(), *_ON_FIRST_USE, "__version__"})

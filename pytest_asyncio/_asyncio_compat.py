@@ -46,6 +46,15 @@ class CurrentLoop:  # slotted, not a NamedTuple: cheaper to import (no generated
         self.loop = loop
         self.set_called = set_called
 
+    def __eq__(self, other: object) -> bool:
+        """Two snapshots of the same slot state are equal."""
+        if not isinstance(other, CurrentLoop):
+            return NotImplemented
+        return self.loop is other.loop and self.set_called == other.set_called
+
+    def __repr__(self) -> str:
+        return f"CurrentLoop(loop={self.loop!r}, set_called={self.set_called!r})"
+
 
 def snapshot_current_loop() -> CurrentLoop:
     """Read the current loop slot without creating a loop or warning."""

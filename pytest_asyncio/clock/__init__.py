@@ -13,9 +13,7 @@ else:
             raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
         from pytest_asyncio.clock import virtual
 
-        value: object = getattr(virtual, name)
-        globals()[name] = value
-        return value
+        return getattr(virtual, name)  # not kept: see pytest_asyncio.__getattr__
 
 
 __all__ = ["ClockUnsupported", "VirtualClock"]
