@@ -149,8 +149,8 @@ _ON_FIRST_USE = {
 #: read their source (the docs' autodoc finds ``#:`` comments through it).
 _DEFINED_IN: dict[str, str] = {}
 
-#: The classes and functions already renamed: each is renamed once, so that
-#: a tool that points one back at its module (the docs) keeps it that way.
+#: The first-use names already renamed: each is renamed once, so that a
+#: tool that points one back at its module (the docs) keeps it that way.
 _SHOWN: _weakref.WeakSet[object] = _weakref.WeakSet()
 
 
@@ -160,8 +160,7 @@ def _show_as_public(name: str, value: object) -> object:
 
     The one place that does so, for every class and function in ``__all__``.
     """
-    if isinstance(value, (type, _types.FunctionType)) and value not in _SHOWN:
-        _SHOWN.add(value)
+    if isinstance(value, (type, _types.FunctionType)):
         _DEFINED_IN.setdefault(name, value.__module__)
         value.__module__ = __name__
         value.__qualname__ = name
@@ -188,7 +187,11 @@ if not TYPE_CHECKING:  # type checkers see the imports above, and no catch-all a
             raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
         # Not kept here: pytester's in-process runs drop the modules a run
         # imported, and the next run's plugin code imports them anew.
-        return _show_as_public(name, getattr(_importlib.import_module(module), name))
+        value: object = getattr(_importlib.import_module(module), name)
+        if value not in _SHOWN:
+            _SHOWN.add(value)
+            _show_as_public(name, value)
+        return value
 
     def __dir__() -> list[str]:
         return sorted({*globals(), *_ON_FIRST_USE, "__version__"})

@@ -22,7 +22,6 @@ with _compat.outside_rewriting():
     from pytest_asyncio._options import add_options
     from pytest_asyncio.asyncio_plugin import AsyncioPlugin, named_plugin_class
     from pytest_asyncio.clock_switch import VirtualClockFixture
-    from pytest_asyncio.fixtures.ports import HOST, bind_free_port
     from pytest_asyncio.items import is_async_test
     from pytest_asyncio.loops.fixture import FACTORY_FIXTURE, LoopFixture, event_loop_policy
     from pytest_asyncio.loops.process_pool import ProcessPoolLoopFixture
@@ -103,6 +102,8 @@ def default_fixtures(plugin: AsyncioPlugin) -> types.ModuleType:
 
 def _unused_port(socket_type: socket.SocketKind) -> int:
     """A free port on 127.0.0.1; the port fixtures call it, suites may patch it (as in 1.x)."""
+    from pytest_asyncio.fixtures.free_ports import HOST, bind_free_port  # with the first port
+
     return bind_free_port(HOST, socket_type)
 
 

@@ -97,14 +97,15 @@ def test_ports_are_distinct_even_when_the_os_repeats_itself(
         """
         import itertools
         import pytest
-        from pytest_asyncio.fixtures import ports
+        from pytest_asyncio.fixtures import free_ports
 
         ANSWERS = itertools.cycle([40001, 40001, 40002, 40001, 40002, 40003, 40004])
 
         @pytest.fixture(autouse=True, scope="session")
         def repeating_os(request):
             patch = pytest.MonkeyPatch()
-            patch.setattr(ports.PortRegistry, "_bind_free_port", lambda self, kind: next(ANSWERS))
+            registry = free_ports.PortRegistry
+            patch.setattr(registry, "_bind_free_port", lambda self, kind: next(ANSWERS))
             yield
             patch.undo()
         """

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
-from pytest_asyncio.fixtures.ports import (
+from pytest_asyncio.fixtures.free_ports import (
     PortRegistry,
     SharedPortFile,
     WorkerResidue,

@@ -5,7 +5,8 @@ whatever the suite's size. What a run does not use (loop factories without
 the hook, the async-fixture driver without an async fixture, the mixed-loop
 explanation of a failure, the report header under ``-q``, the await walker
 and the wakers check that failure reports use, the virtual clock without a
-test that asks for it) loads on first use.
+test that asks for it, the free-port registry without a port fixture) loads
+on first use.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ NOT_LOADED = (
     "pytest_asyncio.clock.waits",
     "pytest_asyncio.clock.wakers",
     "pytest_asyncio.diagnostics.mixed_loops",
+    "pytest_asyncio.fixtures.free_ports",
     "pytest_asyncio.loop_factories",
     "pytest_asyncio.loops.executor_bridge",
 )

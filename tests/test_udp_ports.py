@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from pytest_asyncio import UdpPortFactoryFixture, UdpPortFixture
-from pytest_asyncio.fixtures.ports import PortRegistry
+from pytest_asyncio.fixtures.free_ports import PortRegistry
 
 if TYPE_CHECKING:
     from conftest import RunClean

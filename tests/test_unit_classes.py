@@ -26,7 +26,7 @@ from pytest_asyncio import (
     ProcessPoolLoopFixture,
 )
 from pytest_asyncio._asyncio_compat import snapshot_current_loop
-from pytest_asyncio.fixtures.ports import PortRegistry
+from pytest_asyncio.fixtures.free_ports import PortRegistry
 
 # -- LoopFixture ----------------------------------------------------------------
 
