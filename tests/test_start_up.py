@@ -103,6 +103,7 @@ def test_its_names_load_it():
     assert issubclass(ClockUnsupported, RuntimeError)
     assert repr(VirtualClock) == "<class 'pytest_asyncio.VirtualClock'>"
     assert {"ClockUnsupported", "VirtualClock", "VirtualClockFixture"} <= set(dir(pytest_asyncio))
+    assert {"ClockUnsupported", "VirtualClock"} <= set(dir(pytest_asyncio.clock))
 
 
 def test_a_subclass_still_names_its_own_clock_class():

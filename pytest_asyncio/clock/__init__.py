@@ -8,12 +8,16 @@ else:
 
     def __getattr__(name: str) -> object:
         """The clock's classes, imported on first use: a session that never asks
-        for the clock loads only the registry (``live``) and what reports use."""
+        for the clock loads only its registry of live clocks (``live``) and the
+        threads check (``threads``) from this package."""
         if name not in __all__:
             raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
         from pytest_asyncio.clock import virtual
 
         return getattr(virtual, name)  # not kept: see pytest_asyncio.__getattr__
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *__all__})
 
 
 __all__ = ["ClockUnsupported", "VirtualClock"]
