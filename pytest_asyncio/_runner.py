@@ -57,9 +57,9 @@ def _chain(task: asyncio.Task[Any]) -> Chain:
 def _wake_verdict(loop: asyncio.AbstractEventLoop) -> str:
     """What could still wake ``loop``, as a report says it. Imported here, on
     first use: only the reports of stuck and timed-out runs need it."""
-    from pytest_asyncio.clock import wakers
+    from pytest_asyncio.clock.wakers import what_may_wake
 
-    return _messages.wake_verdict(wakers.what_may_wake(loop))
+    return _messages.wake_verdict(what_may_wake(loop))
 
 
 #: Seconds a cancelled task may take to finish (its ``finally`` blocks and

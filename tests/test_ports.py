@@ -97,7 +97,7 @@ def test_ports_are_distinct_even_when_the_os_repeats_itself(
         """
         import itertools
         import pytest
-        from pytest_asyncio.fixtures import free_ports
+        import pytest_asyncio.fixtures.free_ports as free_ports  # the module the plugin imports
 
         ANSWERS = itertools.cycle([40001, 40001, 40002, 40001, 40002, 40003, 40004])
 

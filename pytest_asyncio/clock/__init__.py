@@ -1,5 +1,6 @@
 """The virtual clock: tests that wait for timers run in no time."""
 
+import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -12,9 +13,10 @@ else:
         threads check (``threads``) from this package."""
         if name not in __all__:
             raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        from pytest_asyncio.clock import virtual
-
-        return getattr(virtual, name)  # not kept: see pytest_asyncio.__getattr__
+        # From sys.modules, as the plugin's own imports find it, and not kept:
+        # pytester's in-process runs drop the modules a run imported (a
+        # package attribute would still name the dropped one).
+        return getattr(importlib.import_module("pytest_asyncio.clock.virtual"), name)
 
     def __dir__() -> list[str]:
         return sorted({*globals(), *__all__})
