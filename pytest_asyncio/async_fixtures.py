@@ -59,6 +59,7 @@ class AsyncFixture:
         "step_name",
         "timeout",
         "wide",
+        "wide_loops",
     )
 
     def __init__(
@@ -69,6 +70,7 @@ class AsyncFixture:
         function: Callable[..., Any],
         kind: Kind,
         declaration: Declared | None,
+        wide_loops: dict[Any, asyncio.AbstractEventLoop],
     ) -> None:
         """
         :param plans: where the tests' plans are made, for a fixture one
@@ -76,6 +78,8 @@ class AsyncFixture:
         :param function: the user's fixture function (``fixturedef.func``).
         :param kind: a coroutine or async generator function.
         :param declaration: how ``@pytest_asyncio.fixture`` declared it, if it did.
+        :param wide_loops: where a wide fixture notes the loop it runs on while
+            it is set up (``FixtureSetup.wide_loops``).
         """
         self.plans = plans
         self.fixturedef = fixturedef
@@ -86,6 +90,7 @@ class AsyncFixture:
         self.timeout = settings.timeout
         #: Wider than a function: torn down with its loop, should that go first.
         self.wide = fixturedef.scope != "function"
+        self.wide_loops = wide_loops
         #: A fixture method, bound again to each test's own instance.
         self.method = getattr(function, "__self__", None) is not None
         #: The name of a generator's step coroutine, from its first generator.
@@ -160,10 +165,18 @@ class AsyncFixture:
         loop: asyncio.AbstractEventLoop = request.getfixturevalue(name)
         if self.wide:  # a loop torn down early (a new loop factory) takes the fixture along
             _compat.finish_before(request, name, self.fixturedef)
+            self._note_loop(request, loop)
         sync_test = activation.sync_test
         if sync_test is not None:
-            _make_current_for(sync_test, loop)
+            make_current_for(sync_test, loop)
         return loop, function
+
+    def _note_loop(self, request: pytest.FixtureRequest, loop: asyncio.AbstractEventLoop) -> None:
+        """Note the loop of a wide fixture until its teardown: the later sync
+        tests it serves from pytest's cache run with that loop current too."""
+        fixturedef = self.fixturedef
+        self.wide_loops[fixturedef] = loop
+        request.addfinalizer(functools.partial(self.wide_loops.pop, fixturedef, None))
 
 
 class Activation:
@@ -247,11 +260,14 @@ def _iterate_async_generator(activation: Activation, /, **kwargs: Any) -> Iterat
                 unpublish()
 
 
-def _make_current_for(sync_test: ItemState, loop: asyncio.AbstractEventLoop) -> None:
+def make_current_for(sync_test: ItemState, loop: asyncio.AbstractEventLoop) -> None:
     """Make ``loop`` current for the rest of a sync test, as 0.21's ``event_loop``
     and 1.x's runner did: the test's own code may drive it with
     ``asyncio.get_event_loop().run_until_complete()``. The test's teardown
-    puts back the loop current before (``TestRuns.finish``)."""
+    puts back the loop current before (``TestRuns.finish``).
+
+    Called as an async fixture of the test is set up for it, and as the test
+    is set up for a wide one pytest set up before (``FixtureSetup.for_sync_test``)."""
     if sync_test.saved_loop is None:
         sync_test.saved_loop = _asyncio_compat.snapshot_current_loop()
     _asyncio_compat.make_current(loop)

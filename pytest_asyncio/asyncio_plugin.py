@@ -308,6 +308,8 @@ class TestRuns:
         if (test is not None and test.virtual_clock) or CLOCKS:
             self.clock.begin(item, test)
         if test is None:
+            if self.fixture_setup.wide_loops:  # empty for most: one attribute check
+                self.fixture_setup.for_sync_test(state)
             if state.marked_sync is not None:
                 warn_at_test(item, _messages.marker_on_sync_test(item.nodeid, state.marked_sync))
             return

@@ -104,6 +104,10 @@ class FixtureSetup:
         self._made_loops: dict[object, asyncio.AbstractEventLoop] = {}
         #: The record of the test being set up, run or torn down (``item.stash``).
         self.running: ItemState | None = None
+        #: The wide async fixtures set up and not yet torn down, by definition,
+        #: with the loop each runs on: pytest hands their value to later tests
+        #: without calling them (see :meth:`for_sync_test`).
+        self.wide_loops: dict[Any, asyncio.AbstractEventLoop] = {}
 
     def plan(self, fixturedef: Any) -> Plan:
         function = fixturedef.func
@@ -134,7 +138,32 @@ class FixtureSetup:
         # Imported here: a session without async fixtures never loads it.
         from pytest_asyncio.async_fixtures import AsyncFixture
 
-        return AsyncFixture(self.settings, self.plans, fixturedef, function, kind, declaration)
+        return AsyncFixture(
+            self.settings, self.plans, fixturedef, function, kind, declaration, self.wide_loops
+        )
+
+    def for_sync_test(self, state: ItemState) -> None:
+        """Before a sync test's fixtures, while wide async fixtures are set up:
+        the loop of one in its closure is made current for the test, as the
+        fixture's stand-in does when it runs (``async_fixtures.make_current_for``),
+        since pytest hands the test the value it cached instead.
+
+        Of two on different loops, the one set up last wins, as with stand-ins.
+        """
+        closure = _compat.closure_of(state.item)
+        found = None
+        for fixturedef, loop in self.wide_loops.items():
+            if (
+                fixturedef in closure.get(fixturedef.argname, ())
+                and _compat.cached_fixture_value(fixturedef)[0]
+                and not loop.is_closed()
+            ):
+                found = loop
+        if found is not None:
+            # Loaded already: the fixture's stand-in came from it.
+            from pytest_asyncio.async_fixtures import make_current_for
+
+            make_current_for(state, found)
 
     def around(
         self, fixturedef: Any, request: pytest.FixtureRequest

@@ -211,6 +211,97 @@ def test_a_sync_test_runs_with_their_loop_current(
     run_clean().assert_outcomes(passed=2)
 
 
+def test_every_sync_test_of_a_wide_async_fixture_runs_with_its_loop_current(
+    pytester: pytest.Pytester, run_clean: RunClean
+) -> None:
+    """pytest sets a module- or session-scoped async fixture up once and hands
+    its value to the later tests; each sync test using it runs with its loop
+    current all the same (as with pytest-asyncio 1.x), also after an async test
+    set it up, and the tests after them find the loop current before."""
+    pytester.makeini(
+        """
+        [pytest]
+        filterwarnings = error
+        """
+    )
+    pytester.makepyfile(
+        """
+        import asyncio
+        import warnings
+        import pytest
+        import pytest_asyncio
+
+        SEEN = set()
+
+        @pytest_asyncio.fixture(scope="module", loop_scope="module")
+        async def wide():
+            yield asyncio.get_running_loop()
+
+        @pytest_asyncio.fixture(scope="session", loop_scope="session")
+        async def widest():
+            return asyncio.get_running_loop()
+
+        @pytest_asyncio.fixture(scope="module", loop_scope="module")
+        async def first_async():
+            return asyncio.get_running_loop()
+
+        async def where():
+            await asyncio.sleep(0)
+            return asyncio.get_running_loop()
+
+        def drive(loop):
+            assert asyncio.get_event_loop() is loop
+            assert loop.run_until_complete(where()) is loop
+            SEEN.add(loop)
+
+        @pytest.mark.parametrize("n", [1, 2, 3])
+        def test_module_scoped(wide, n):
+            drive(wide)
+
+        @pytest.mark.parametrize("n", [1, 2])
+        def test_session_scoped(widest, n):
+            drive(widest)
+
+        def test_module_scoped_again(wide):
+            drive(wide)
+
+        @pytest.mark.asyncio(loop_scope="module")
+        async def test_async_sets_it_up(first_async):
+            assert asyncio.get_running_loop() is first_async
+
+        def test_sync_after_the_async_one(first_async):
+            drive(first_async)
+
+        def current_or_none():
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                try:
+                    return asyncio.get_event_loop()
+                except RuntimeError:  # Python 3.14 makes none
+                    return None
+
+        def check_nothing_left_current():
+            assert len(SEEN) == 2
+            current = current_or_none()
+            assert current not in SEEN
+            if current is not None:
+                asyncio.set_event_loop(None)
+                current.close()
+
+        def test_plain():
+            check_nothing_left_current()
+
+        @pytest.mark.asyncio
+        async def test_async():
+            assert asyncio.get_running_loop() not in SEEN
+
+        def test_plain_after_the_async_one():
+            check_nothing_left_current()
+        """
+    )
+    run_clean().assert_outcomes(passed=11)
+
+
 def test_methods_are_bound_to_the_test_instance(
     pytester: pytest.Pytester, run_clean: RunClean
 ) -> None:
